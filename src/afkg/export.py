@@ -11,26 +11,35 @@ import os
 import tempfile
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import BNode, Graph
+from rdflib.compare import to_canonical_graph
 
 from afkg.errors import InputError
 from afkg.namespaces import bind_prefixes
 
 
+def stable(graph: Graph) -> Graph:
+    """A copy of ``graph`` with blank nodes relabelled from their content, so that the
+    same graph always gets the same labels; the project's prefixes are bound."""
+    has_blank = any(isinstance(term, BNode) for triple in graph for term in triple)
+    source = to_canonical_graph(graph) if has_blank else graph
+    copy = Graph()
+    bind_prefixes(copy)
+    for triple in source:
+        copy.add(triple)
+    return copy
+
+
 def to_ntriples(graph: Graph) -> bytes:
     """N-Triples, one triple a line, lines sorted."""
-    text = graph.serialize(format="nt", encoding="utf-8")
+    text = stable(graph).serialize(format="nt", encoding="utf-8")
     lines = sorted(set(line for line in text.decode("utf-8").splitlines() if line.strip()))
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
 def to_turtle(graph: Graph) -> bytes:
     """Turtle with the project's prefixes, subjects and predicates in sorted order."""
-    copy = Graph()
-    bind_prefixes(copy)
-    for triple in graph:
-        copy.add(triple)
-    return copy.serialize(format="turtle", encoding="utf-8")
+    return stable(graph).serialize(format="turtle", encoding="utf-8")
 
 
 def write_atomic(path: Path, data: bytes) -> None:

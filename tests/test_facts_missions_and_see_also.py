@@ -1,0 +1,20 @@
+"""Facts of the Resident diplomatic missions and See also sections."""
+
+from conftest import select
+
+
+def test_resident_diplomatic_missions(kg):
+    rows = select(kg, """
+        SELECT ?sending ?city WHERE {
+            ?m a afkg:Embassy ; afkg:sendingState/rdfs:label ?sending ; afkg:city/rdfs:label ?city ;
+               prov:wasDerivedFrom/afkg:inSection/rdfs:label "Resident diplomatic missions"@en .
+        }""")
+    assert {(r["sending"], r["city"]) for r in rows} == {("Albania", "Paris"), ("France", "Tirana")}
+
+
+def test_see_also_topics(kg):
+    rows = select(kg, """SELECT ?topic WHERE { ?r a afkg:BilateralRelation ; afkg:relatedTopic/rdfs:label ?topic }""")
+    assert {r["topic"] for r in rows} == {
+        "Foreign relations of Albania", "Foreign relations of France", "Accession of Albania to the EU",
+        "French in Albania", "Albanians in France",
+    }
