@@ -33,3 +33,13 @@ def test_every_command_in_the_readme_table_exists():
     for name in documented:
         result = CliRunner().invoke(cli, [name, "--help"])
         assert result.exit_code == 0
+
+
+def test_query_examples_in_the_readme_run():
+    import shlex
+
+    examples = re.findall(r"^(afkg query (?:run|show|list|lint)[^#\n]*)", readme(), flags=re.MULTILINE)
+    assert len(examples) >= 5
+    for line in examples:
+        result = CliRunner().invoke(cli, shlex.split(line)[1:])
+        assert result.exit_code == 0, (line, result.output)

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from afkg import build as build_module
-from afkg import stats as stats_module
 from afkg.errors import AfkgError
-from afkg.graph import KnowledgeGraph, Layout, default_layout, load
-from afkg.validate import validate as run_validation
+from afkg.layout import Layout, default_layout
+
+if TYPE_CHECKING:
+    from afkg.graph import KnowledgeGraph
 
 
 class Session:
@@ -33,6 +33,8 @@ class Session:
     def kg(self) -> KnowledgeGraph:
         """The graph, loaded on first use."""
         if self._kg is None:
+            from afkg.graph import load
+
             self._kg = load(self.layout)
         return self._kg
 
@@ -76,6 +78,8 @@ def validate(session: Session, fmt: str) -> None:
     Exits 0 when the graph conforms, 1 with a report when it does not, and
     2 when a file cannot be read.
     """
+    from afkg.validate import validate as run_validation
+
     report = run_validation(session.kg())
     output = {"text": report.text, "turtle": report.turtle, "json": report.json}[fmt]()
     click.echo(output, nl=False)
@@ -92,6 +96,8 @@ def validate(session: Session, fmt: str) -> None:
 @click.pass_obj
 def stats(session: Session, fmt: str) -> None:
     """Count triples, entities per class and facts per article section."""
+    from afkg import stats as stats_module
+
     figures = stats_module.compute(session.kg())
     click.echo(figures.text() if fmt == "text" else figures.json(), nl=False)
 
@@ -107,6 +113,9 @@ def stats(session: Session, fmt: str) -> None:
 def build(session: Session, out_dir: Path) -> None:
     """Load and validate the graph, then write it (Turtle, N-Triples) and its
     VoID/DCAT description. Nothing is written if the graph does not conform."""
+    from afkg import build as build_module
+    from afkg import stats as stats_module
+
     kg = session.kg()
     result = build_module.build(kg, out_dir)
     if not result.report.conforms:
@@ -119,6 +128,148 @@ def build(session: Session, out_dir: Path) -> None:
     click.echo("Facts per section: " + ", ".join(f"{k} {v}" for k, v in figures.facts_per_section.items()))
     for path in result.files:
         click.echo(f"Wrote {path}")
+
+
+# --- stored queries ---------------------------------------------------------------------
+
+_FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld")
+_ENGINES = ("oxigraph", "rdflib")
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``("year=2024", ...)`` as a dict; a malformed or repeated pair is a UsageError."""
+    from afkg.errors import UsageError
+
+    given: dict[str, str] = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip():
+            raise UsageError(f"bad parameter {pair!r}: write -p NAME=VALUE")
+        if name.strip() in given:
+            raise UsageError(f"parameter '{name.strip()}' is given twice")
+        given[name.strip()] = value
+    return given
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """Print ``text``, or write it atomically to ``output``."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from afkg.atomic import write_atomic
+
+    write_atomic(output, text.encode("utf-8"))
+
+
+def _run_options(function: Any) -> Any:
+    """The options shared by ``query run`` and ``query exec``."""
+    function = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                            help="Write to this file (atomically) instead of standard output.")(function)
+    function = click.option("--engine", type=click.Choice(_ENGINES), default="oxigraph", show_default=True,
+                            help="SPARQL engine.")(function)
+    function = click.option("--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True,
+                            help="Result format: table, csv, tsv, json, xml for SELECT and ASK; "
+                                 "turtle, ntriples, jsonld for CONSTRUCT and DESCRIBE.")(function)
+    function = click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+                            help="A parameter value; repeat for several.")(function)
+    return function
+
+
+@cli.group(cls=AfkgGroup)
+def query() -> None:
+    """Stored SPARQL queries: list, show, run, exec, lint."""
+
+
+@query.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_obj
+def query_list(session: Session, fmt: str) -> None:
+    """List the stored queries with their summaries and parameters."""
+    import json
+
+    from afkg.queries import Catalogue
+
+    queries = Catalogue(session.layout).all()
+    if fmt == "json":
+        click.echo(json.dumps([
+            {"name": q.name, "type": q.query_type, "summary": q.summary, "tags": list(q.tags),
+             "params": [p.describe() for p in q.params.values()]} for q in queries
+        ], indent=2, ensure_ascii=False))
+        return
+    width = max((len(q.name) for q in queries), default=0)
+    for q in queries:
+        click.echo(f"{q.name:<{width}}  {q.query_type:<9}  {q.summary}")
+        for p in q.params.values():
+            click.echo(f"{'':<{width}}  {'':<9}    -p {p.describe()}")
+
+
+@query.command("show")
+@click.argument("name")
+@click.pass_obj
+def query_show(session: Session, name: str) -> None:
+    """Show a stored query: header, parameters and SPARQL text."""
+    from afkg.queries import Catalogue
+
+    q = Catalogue(session.layout).get(name)
+    click.echo(f"{q.name} ({q.query_type}): {q.summary}")
+    if q.description:
+        click.echo(q.description)
+    if q.tags:
+        click.echo("tags: " + ", ".join(q.tags))
+    for p in q.params.values():
+        click.echo(f"param {p.describe()}" + (f": {p.description}" if p.description else ""))
+    click.echo("")
+    click.echo(q.text, nl=not q.text.endswith("\n"))
+
+
+@query.command("run")
+@click.argument("name")
+@_run_options
+@click.pass_obj
+def query_run(session: Session, name: str, params: tuple[str, ...], fmt: str, engine: str,
+              output: Path | None) -> None:
+    """Run the stored query NAME and print its results."""
+    from afkg.engines import get_engine
+    from afkg.queries import Catalogue, execute
+    from afkg.results import render
+
+    stored = Catalogue(session.layout).get(name)
+    given = _parse_params(params)
+    result = execute(stored, get_engine(engine, session.layout), given)
+    _emit(render(result, fmt), output)
+
+
+@query.command("exec")
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@_run_options
+@click.pass_obj
+def query_exec(session: Session, source: Any, params: tuple[str, ...], fmt: str, engine: str,
+               output: Path | None) -> None:
+    """Run an ad-hoc query from SOURCE (a file, or - for standard input)."""
+    from afkg.engines import get_engine
+    from afkg.queries import execute, from_text
+    from afkg.results import render
+
+    name = "stdin" if source.name == "<stdin>" else source.name
+    ad_hoc = from_text(source.read(), name)
+    result = execute(ad_hoc, get_engine(engine, session.layout), _parse_params(params))
+    _emit(render(result, fmt), output)
+
+
+@query.command("lint")
+@click.pass_obj
+def query_lint(session: Session) -> None:
+    """Check every stored query: header YAML, keys, parameters, SPARQL syntax.
+    Prints one line per problem and exits 1 if there is any."""
+    from afkg.queries import Catalogue, lint
+
+    catalogue = Catalogue(session.layout)
+    problems = lint(catalogue)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        sys.exit(1)
+    click.echo(f"{len(catalogue.names())} queries, no problems")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,6 +2,7 @@
 
     AfkgError                 base class; ``exit_code`` is what the CLI exits with
     ├── InputError            a file cannot be read or parsed (exit 2)
+    │   └── SparqlSyntaxError a query text does not parse (exit 2)
     ├── UsageError            a bad name, option or parameter value (exit 2)
     └── QueryError            a query failed while running (exit 1)
 
@@ -28,6 +29,19 @@ class InputError(AfkgError):
     """An input file is missing, unreadable or not valid in its syntax."""
 
     exit_code = 2
+
+
+class SparqlSyntaxError(InputError):
+    """A SPARQL text does not parse; ``line`` and ``column`` count from 1 in that text."""
+
+    def __init__(self, line: int, column: int | None, reason: str, source: str = "query") -> None:
+        where = f"{source}:{line}:{column}" if column else f"{source}:{line}"
+        super().__init__(f"{where}: SPARQL syntax error: {reason}")
+        self.line, self.column, self.reason = line, column, reason
+
+    def located(self, source: str) -> SparqlSyntaxError:
+        """The same error, said of the file or stream ``source``."""
+        return SparqlSyntaxError(self.line, self.column, self.reason, source)
 
 
 class UsageError(AfkgError):

@@ -7,15 +7,13 @@ fixed set of prefixes.
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 from rdflib import BNode, Graph
 from rdflib.compare import to_canonical_graph
 
-from afkg.errors import InputError
+from afkg.atomic import write_atomic
 from afkg.namespaces import bind_prefixes
+
+__all__ = ["stable", "to_ntriples", "to_turtle", "write_atomic"]
 
 
 def stable(graph: Graph) -> Graph:
@@ -40,28 +38,3 @@ def to_ntriples(graph: Graph) -> bytes:
 def to_turtle(graph: Graph) -> bytes:
     """Turtle with the project's prefixes, subjects and predicates in sorted order."""
     return stable(graph).serialize(format="turtle", encoding="utf-8")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename,
-    so a reader never sees half a file and a failure leaves the old file as it was."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(handle, 0o666 & ~umask)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException as exc:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise InputError(f"{path}: cannot write ({exc.strerror})") from None
-        raise

@@ -1,18 +1,11 @@
-"""Where the files are, and how they are read into graphs.
+"""Reading the project's Turtle files into rdflib graphs.
 
-This is the only module that knows the folder layout:
-
-    ontology/afkg.ttl        the OWL ontology
-    ontology/shapes.ttl      the SHACL shapes
-    ontology/context.jsonld  the JSON-LD context of exports
-    data/<pair>/*.ttl        the facts of one bilateral relation, and its source text
-    data/wikidata/           recorded Wikidata answers
-    queries/*.rq             stored SPARQL queries
+The folder layout itself is in :mod:`afkg.layout`; ``Layout`` and ``default_layout``
+are re-exported here for callers that load graphs.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,92 +14,12 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from afkg.errors import InputError
+from afkg.layout import Layout, default_layout
 from afkg.namespaces import AFKG, ONTOLOGY_IRI, RDF, SHAPES_IRI, bind_prefixes
-
-ROOT_ENV = "AFKG_ROOT"
-"""Environment variable that points afkg at a project folder."""
 
 DATA_GRAPH_IRI = URIRef("https://w3id.org/afkg/graph/data")
 ONTOLOGY_GRAPH_IRI = URIRef("https://w3id.org/afkg/graph/ontology")
 SHAPES_GRAPH_IRI = URIRef("https://w3id.org/afkg/graph/shapes")
-
-
-@dataclass(frozen=True)
-class Layout:
-    """The files of one afkg project folder."""
-
-    root: Path
-
-    @property
-    def ontology_file(self) -> Path:
-        return self.root / "ontology" / "afkg.ttl"
-
-    @property
-    def shapes_file(self) -> Path:
-        return self.root / "ontology" / "shapes.ttl"
-
-    @property
-    def context_file(self) -> Path:
-        return self.root / "ontology" / "context.jsonld"
-
-    @property
-    def data_dir(self) -> Path:
-        return self.root / "data"
-
-    @property
-    def wikidata_dir(self) -> Path:
-        return self.data_dir / "wikidata"
-
-    @property
-    def queries_dir(self) -> Path:
-        return self.root / "queries"
-
-    def pair_dirs(self) -> list[Path]:
-        """The folders of bilateral relations: every folder of ``data/`` with Turtle files."""
-        if not self.data_dir.is_dir():
-            raise InputError(f"{self.data_dir}: no data folder here (set --root or {ROOT_ENV})")
-        return sorted(
-            d for d in self.data_dir.iterdir()
-            if d.is_dir() and d.name != "wikidata" and any(d.glob("*.ttl"))
-        )
-
-    def data_files(self) -> list[Path]:
-        """Every data file, in a stable order."""
-        return [f for d in self.pair_dirs() for f in sorted(d.glob("*.ttl"))]
-
-    def display(self, path: Path) -> str:
-        """``path`` relative to the project root when it lies inside it."""
-        try:
-            return str(path.resolve().relative_to(self.root.resolve()))
-        except ValueError:
-            return str(path)
-
-
-def _bundled_root() -> Path | None:
-    """The copy of ontology, data and queries shipped inside an installed wheel."""
-    here = Path(__file__).resolve().parent
-    bundle = here / "_bundle"
-    if (bundle / "ontology" / "afkg.ttl").is_file():
-        return bundle
-    checkout = here.parent.parent
-    if (checkout / "ontology" / "afkg.ttl").is_file():
-        return checkout
-    return None
-
-
-def default_layout(root: str | os.PathLike[str] | None = None) -> Layout:
-    """The project folder to use: ``root`` if given, else ``$AFKG_ROOT``, else the
-    source checkout or the copy bundled with the package."""
-    chosen = root or os.environ.get(ROOT_ENV)
-    if chosen:
-        path = Path(chosen)
-        if not (path / "ontology" / "afkg.ttl").is_file():
-            raise InputError(f"{path}: not an afkg project folder (no ontology/afkg.ttl)")
-        return Layout(path)
-    bundled = _bundled_root()
-    if bundled is None:
-        raise InputError(f"no afkg project folder found; set --root or {ROOT_ENV}")
-    return Layout(bundled)
 
 
 def _syntax_position(error: BadSyntax) -> tuple[int, int]:
@@ -150,6 +63,9 @@ def parse_turtle(path: Path, graph: Graph | None = None, *, shown_as: str | None
         if prefix and prefix not in dict(target.namespaces()):
             target.bind(prefix, namespace)
     return target
+
+
+__all__ = ["KnowledgeGraph", "Layout", "default_layout", "load", "parse_turtle"]
 
 
 @dataclass

@@ -7,6 +7,8 @@ AttributeError, so a typo fails at import time instead of minting a new IRI.
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
+
+from afkg.prefixes import PREFIXES
 from rdflib.namespace import DCAT, DCTERMS, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD, DefinedNamespace
 
 
@@ -200,28 +202,7 @@ WDT = Namespace("http://www.wikidata.org/prop/direct/")
 ONTOLOGY_IRI = URIRef("https://w3id.org/afkg/ontology")
 SHAPES_IRI = URIRef("https://w3id.org/afkg/shapes")
 
-PREFIXES: dict[str, str] = {
-    "afkg": "https://w3id.org/afkg/ontology#",
-    "res": "https://w3id.org/afkg/resource/",
-    "fact": "https://w3id.org/afkg/resource/fact/",
-    "topic": "https://w3id.org/afkg/resource/topic/",
-    "afsh": "https://w3id.org/afkg/shapes#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "schema": "https://schema.org/",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "void": "http://rdfs.org/ns/void#",
-    "wd": "http://www.wikidata.org/entity/",
-    "wdt": "http://www.wikidata.org/prop/direct/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
-"""Prefixes bound in every graph afkg loads or writes, and declared before every query."""
+
 
 
 def bind_prefixes(graph) -> None:

@@ -1,0 +1,396 @@
+"""The catalogue of stored queries: headers, parameters, lint.
+
+A stored query is one ``queries/NAME.rq`` file. Its header is a block of
+``#+`` lines read as YAML::
+
+    #+ summary: Trade between the two countries, by year and direction
+    #+ description: One row per year and flow; amounts in EUR.
+    #+ tags: [economy]
+    #+ params:
+    #+   year: {type: xsd:gYear, description: "Year of the figures"}
+
+A parameter ``year`` is the variable ``?_year`` in the query. It is bound as an
+RDF term by the engine (never pasted into the text); a parameter that is
+neither given nor defaulted stays a free variable, so the query lists every
+value. Parameters of a SELECT query must be in its projection (``SELECT *`` or
+named), where the results show them under the parameter's name.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from afkg.errors import InputError, UsageError
+from afkg.layout import Layout
+from afkg.prefixes import PREFIXES
+from afkg.results import XSD, Term
+
+HEADER_KEYS = ("summary", "description", "tags", "params", "federated")
+PARAM_KEYS = ("type", "default", "enum", "description", "required")
+PARAM_TYPES = ("iri", "xsd:string", "xsd:integer", "xsd:decimal", "xsd:boolean",
+               "xsd:date", "xsd:gYear", "xsd:gYearMonth")
+QUERY_TYPES = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+_PARAM_VARIABLE = re.compile(r"[?$]_([A-Za-z][A-Za-z0-9_]*)")
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]+$")
+_BARE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
+_CHECKS = {
+    "xsd:integer": (re.compile(r"^[+-]?\d+$"), "an integer, e.g. 42"),
+    "xsd:decimal": (re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$"), "a decimal number, e.g. 22.8"),
+    "xsd:boolean": (re.compile(r"^(true|false|1|0)$"), "true or false"),
+    "xsd:gYear": (re.compile(r"^-?\d{4,}$"), "a year, e.g. 2024"),
+    "xsd:gYearMonth": (re.compile(r"^-?\d{4,}-(0[1-9]|1[0-2])$"), "a year and month, e.g. 2024-11"),
+    "xsd:date": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "a date, e.g. 2020-03-30"),
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter of a stored query."""
+
+    name: str
+    type: str
+    default: str | None = None
+    enum: tuple[str, ...] = ()
+    description: str = ""
+    required: bool = False
+
+    def describe(self) -> str:
+        """``name (type)`` with its default and allowed values, for listings."""
+        text = f"{self.name} ({self.type})"
+        if self.required:
+            text += ", required"
+        if self.default is not None:
+            text += f", default {self.default}"
+        if self.enum:
+            text += f", one of {', '.join(self.enum)}"
+        return text
+
+    def convert(self, raw: str) -> Term:
+        """The RDF term for ``raw``, or a UsageError saying what the parameter expects."""
+        value = raw.strip() if self.type != "xsd:string" else raw
+        if self.type == "iri":
+            term = Term.uri(expand_iri(value, self.name))
+        elif self.type == "xsd:string":
+            term = Term.literal(value)
+        else:
+            pattern, example = _CHECKS[self.type]
+            if not pattern.match(value):
+                raise UsageError(f"parameter '{self.name}' expects {self.type} ({example}), got {raw!r}")
+            if self.type == "xsd:date":
+                try:
+                    date.fromisoformat(value)
+                except ValueError:
+                    raise UsageError(f"parameter '{self.name}' expects {self.type} ({example}), got {raw!r}") from None
+            if self.type == "xsd:boolean":
+                value = "true" if value in ("true", "1") else "false"
+            term = Term.literal(value, XSD + self.type.split(":", 1)[1])
+        if self.enum and term.value not in {self.convert_plain(e) for e in self.enum}:
+            raise UsageError(f"parameter '{self.name}' must be one of {', '.join(self.enum)}; got {raw!r}")
+        return term
+
+    def convert_plain(self, raw: str) -> str:
+        """The value of ``raw`` as it would be bound, without the enum check."""
+        return Param(self.name, self.type).convert(raw).value
+
+
+def expand_iri(value: str, name: str = "resource") -> str:
+    """A full IRI from ``<iri>``, an absolute IRI, a prefixed name or a bare resource name."""
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+    prefix, colon, rest = value.partition(":")
+    if colon and prefix in PREFIXES and not rest.startswith("//"):
+        value = PREFIXES[prefix] + rest
+    elif not colon and _BARE_NAME.match(value):
+        value = PREFIXES["res"] + value
+    if not _IRI.match(value):
+        raise UsageError(
+            f"parameter '{name}' expects an IRI (<https://…>, a prefixed name such as res:Example, "
+            f"or a resource name), got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    """One stored query: its file, header and text."""
+
+    name: str
+    path: Path
+    text: str
+    summary: str
+    query_type: str
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    params: dict[str, Param] = field(default_factory=dict)
+    federated: bool = False
+
+    def bind(self, given: dict[str, str]) -> dict[str, Term]:
+        """RDF terms for the parameters: given values, then defaults; unknown or missing
+        required parameters are UsageErrors."""
+        unknown = sorted(set(given) - set(self.params))
+        if unknown:
+            known = ", ".join(self.params) or "none"
+            raise UsageError(f"query '{self.name}' has no parameter '{unknown[0]}' (parameters: {known})")
+        bound: dict[str, Term] = {}
+        for name, param in self.params.items():
+            if name in given:
+                bound[name] = param.convert(given[name])
+            elif param.default is not None:
+                bound[name] = param.convert(param.default)
+            elif param.required:
+                raise UsageError(f"query '{self.name}' needs parameter '{name}' ({param.type}): add -p {name}=VALUE")
+        return bound
+
+
+def _header(path: Path, text: str) -> tuple[dict[str, Any], int]:
+    """The YAML of the ``#+`` lines, and the file line where the header starts."""
+    import yaml
+
+    lines = text.splitlines()
+    header_lines: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, 1):
+        if line.startswith("#+"):
+            header_lines.append((number, line[2:].removeprefix(" ")))
+    if not header_lines:
+        raise InputError(f"{path}:1: no '#+' header (a summary is required)")
+    line_numbers = [n for n, _ in header_lines]
+    body = "\n".join(content for _, content in header_lines)
+    try:
+        data = yaml.safe_load(body)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = line_numbers[min(mark.line, len(line_numbers) - 1)] if mark is not None else line_numbers[0]
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(f"{path}:{where}: bad YAML in header: {problem}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}:{line_numbers[0]}: the header must be a YAML mapping of keys")
+    return data, line_numbers[0]
+
+
+def _line_of(text: str, needle: str, default: int) -> int:
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("#+") and needle in line:
+            return number
+    return default
+
+
+def _query_type(path: Path, text: str) -> str:
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    body = re.sub(r"<[^<>\s]*>", "<>", body)
+    body = re.sub(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", '""', body)
+    match = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body, flags=re.IGNORECASE)
+    if not match:
+        raise InputError(f"{path}: no SELECT, ASK, CONSTRUCT or DESCRIBE in the query")
+    return match.group(1).upper()
+
+
+def parse_query_file(path: Path) -> StoredQuery:
+    """Read and check the header of one ``.rq`` file (not its SPARQL; see :func:`lint`)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read ({exc})") from None
+    return parse_query(text, path)
+
+
+def parse_query(text: str, path: Path) -> StoredQuery:
+    """Check the header of query ``text``, shown in messages as ``path``."""
+    data, first = _header(path, text)
+    for key in data:
+        if key not in HEADER_KEYS:
+            raise InputError(f"{path}:{_line_of(text, str(key) + ':', first)}: unknown header key '{key}' "
+                             f"(allowed: {', '.join(HEADER_KEYS)})")
+    summary = data.get("summary")
+    if not isinstance(summary, str) or not summary.strip():
+        raise InputError(f"{path}:{first}: the header needs a 'summary' (a line of text)")
+    description = data.get("description") or ""
+    if not isinstance(description, str):
+        raise InputError(f"{path}:{_line_of(text, 'description:', first)}: 'description' must be text")
+    tags = data.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise InputError(f"{path}:{_line_of(text, 'tags:', first)}: 'tags' must be a list of words")
+    federated = data.get("federated", False)
+    if not isinstance(federated, bool):
+        raise InputError(f"{path}:{_line_of(text, 'federated:', first)}: 'federated' must be true or false")
+    raw_params = data.get("params") or {}
+    if not isinstance(raw_params, dict):
+        raise InputError(f"{path}:{_line_of(text, 'params:', first)}: 'params' must be a mapping of names")
+    params: dict[str, Param] = {}
+    for name, spec in raw_params.items():
+        where = _line_of(text, f"{name}:", first)
+        if not isinstance(name, str) or not re.match(r"^[A-Za-z][A-Za-z0-9_]*$", name):
+            raise InputError(f"{path}:{where}: bad parameter name {name!r}")
+        if not isinstance(spec, dict):
+            raise InputError(f"{path}:{where}: parameter '{name}' must be a mapping with a 'type'")
+        for key in spec:
+            if key not in PARAM_KEYS:
+                raise InputError(f"{path}:{where}: unknown key '{key}' in parameter '{name}' "
+                                 f"(allowed: {', '.join(PARAM_KEYS)})")
+        kind = spec.get("type")
+        if kind not in PARAM_TYPES:
+            raise InputError(f"{path}:{where}: parameter '{name}' has type {kind!r}; "
+                             f"use one of {', '.join(PARAM_TYPES)}")
+        enum = spec.get("enum") or []
+        if not isinstance(enum, list):
+            raise InputError(f"{path}:{where}: 'enum' of parameter '{name}' must be a list")
+        default = spec.get("default")
+        param = Param(
+            name=name, type=kind,
+            default=None if default is None else str(default),
+            enum=tuple(str(e) for e in enum),
+            description=str(spec.get("description") or ""),
+            required=bool(spec.get("required", False)),
+        )
+        try:
+            for value in param.enum:
+                param.convert_plain(value)
+            if param.default is not None:
+                param.convert(param.default)
+        except UsageError as exc:
+            raise InputError(f"{path}:{where}: {exc}") from None
+        params[name] = param
+    query_type = _query_type(path, text)
+    used = set(_PARAM_VARIABLE.findall("\n".join(
+        line for line in text.splitlines() if not line.lstrip().startswith("#"))))
+    for name in sorted(used - set(params)):
+        raise InputError(f"{path}:{_line_of_variable(text, name)}: the query uses ?_{name} "
+                         f"but the header declares no parameter '{name}'")
+    for name in sorted(set(params) - used):
+        raise InputError(f"{path}:{_line_of(text, name + ':', first)}: parameter '{name}' is declared "
+                         f"but the query never uses ?_{name}")
+    return StoredQuery(
+        name=path.stem, path=path, text=text, summary=summary.strip(), query_type=query_type,
+        description=description.strip(), tags=tuple(tags), params=params, federated=federated,
+    )
+
+
+def _line_of_variable(text: str, name: str) -> int:
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.lstrip().startswith("#") and re.search(rf"[?$]_{name}\b", line):
+            return number
+    return 1
+
+
+class Catalogue:
+    """The stored queries of a project, read from ``queries/``."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.folder = layout.queries_dir
+
+    def names(self) -> list[str]:
+        """Names of the stored queries, sorted."""
+        if not self.folder.is_dir():
+            return []
+        return sorted(p.stem for p in self.folder.glob("*.rq"))
+
+    def get(self, name: str) -> StoredQuery:
+        """The stored query ``name``; an unknown name is a UsageError naming the closest ones."""
+        path = self.folder / f"{name}.rq"
+        if "/" in name or not path.is_file():
+            close = difflib.get_close_matches(name, self.names(), n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else "; see 'afkg query list'"
+            raise UsageError(f"no stored query named '{name}'{hint}")
+        return parse_query_file(path)
+
+    def all(self) -> list[StoredQuery]:
+        """Every stored query, parsed."""
+        return [self.get(name) for name in self.names()]
+
+
+def syntax_problem(query: StoredQuery) -> str | None:
+    """A one-line description of why the SPARQL does not parse or bind, with its line, or None.
+
+    The query is prepared (not run) on an empty oxigraph store with a sample value for
+    every parameter, and parsed by rdflib, so both engines are known to accept it.
+    """
+    import pyoxigraph as ox
+
+    from afkg.engines import to_oxigraph
+
+    substitutions = {}
+    for name, param in query.params.items():
+        sample = param.default or (param.enum[0] if param.enum else _SAMPLES[param.type])
+        substitutions[ox.Variable(f"_{name}")] = to_oxigraph(param.convert(sample))
+    try:
+        ox.Store().query(query.text, prefixes=PREFIXES, substitutions=substitutions)
+    except SyntaxError as exc:
+        line, column, reason = oxigraph_syntax_position(exc)
+        return f"{query.path}:{line}:{column}: SPARQL syntax error: {reason}"
+    except (RuntimeError, ValueError) as exc:
+        return f"{query.path}:1: {exc}"
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        prepareQuery(query.text, initNs=PREFIXES)
+    except Exception as exc:  # rdflib raises pyparsing errors and others
+        line = getattr(exc, "lineno", None) or 1
+        return f"{query.path}:{line}: SPARQL syntax error (rdflib): {str(exc).splitlines()[0]}"
+    return None
+
+
+def oxigraph_syntax_position(error: SyntaxError) -> tuple[int, int, str]:
+    """Line, column and reason of a pyoxigraph SPARQL syntax error ("error at 4:1: expected …")."""
+    message = str(error.msg)
+    match = re.match(r"error at (\d+):(\d+):\s*(.*)", message, flags=re.DOTALL)
+    if match:
+        return int(match.group(1)), int(match.group(2)), match.group(3).splitlines()[0]
+    return error.lineno or 1, error.offset or 1, message.splitlines()[0]
+
+
+_SAMPLES = {"iri": "res:Example", "xsd:string": "text", "xsd:integer": "1", "xsd:decimal": "1.0",
+            "xsd:boolean": "true", "xsd:date": "2000-01-01", "xsd:gYear": "2000", "xsd:gYearMonth": "2000-01"}
+
+
+def lint(catalogue: Catalogue) -> list[str]:
+    """One line per problem in the stored queries: header, parameters, SPARQL syntax."""
+    problems: list[str] = []
+    for name in catalogue.names():
+        try:
+            query = catalogue.get(name)
+        except InputError as exc:
+            problems.append(str(exc))
+            continue
+        problem = syntax_problem(query)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def execute(query: StoredQuery, engine: Any, given: dict[str, str] | None = None) -> Any:
+    """Bind ``given`` (name -> text) to ``query``'s parameters and run it on ``engine``.
+
+    In SELECT results a parameter variable ``?_name`` is reported as ``name``.
+    """
+    from afkg.results import SelectResult
+
+    from afkg.errors import SparqlSyntaxError
+
+    bindings = query.bind(given or {})
+    try:
+        result = engine.run(query.text, bindings)
+    except SparqlSyntaxError as exc:
+        raise exc.located(str(query.path)) from None
+    if isinstance(result, SelectResult):
+        taken = set(result.variables)
+        renames = {v: v[1:] for v in result.variables if v.startswith("_") and v[1:] in query.params
+                   and v[1:] not in taken}
+        if renames:
+            result = SelectResult(
+                [renames.get(v, v) for v in result.variables],
+                [{renames.get(k, k): t for k, t in row.items()} for row in result.rows],
+            )
+    return result
+
+
+def from_text(text: str, name: str = "query") -> StoredQuery:
+    """An ad-hoc query: parsed like a stored one when it has a ``#+`` header, else with no parameters."""
+    if any(line.startswith("#+") for line in text.splitlines()):
+        return parse_query(text, Path(name))
+    return StoredQuery(name=name, path=Path(name), text=text, summary="ad-hoc query",
+                       query_type=_query_type(Path(name), text))

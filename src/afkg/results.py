@@ -1,0 +1,286 @@
+"""Query results in one engine-neutral form, and their formats.
+
+Every engine turns its answers into :class:`Term` values, so that the same query
+gives the same bytes whichever engine ran it. Numbers are written in canonical
+form (``xsd:decimal`` 6700000 is ``6700000.0``), because engines differ in the
+lexical form of computed values.
+
+SELECT and ASK results are written in the W3C SPARQL 1.1 result formats (JSON,
+XML, CSV, TSV) or as a plain table; CONSTRUCT and DESCRIBE results as Turtle,
+N-Triples or JSON-LD.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Union
+from xml.sax.saxutils import escape, quoteattr
+
+from afkg.errors import UsageError
+from afkg.prefixes import PREFIXES
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_INTEGER_TYPES = {XSD + t for t in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+
+
+def canonical_lexical(value: str, datatype: str | None) -> str:
+    """The canonical lexical form of integers and decimals; other values unchanged."""
+    try:
+        if datatype == XSD + "decimal":
+            number = Decimal(value.strip())
+            if number == number.to_integral_value():
+                return f"{int(number)}.0"
+            return format(number.normalize(), "f")
+        if datatype in _INTEGER_TYPES:
+            return str(int(value.strip()))
+    except (InvalidOperation, ValueError):
+        return value
+    return value
+
+
+@dataclass(frozen=True, order=True)
+class Term:
+    """An RDF term: ``kind`` is ``uri``, ``literal`` or ``bnode``."""
+
+    kind: str
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+    @staticmethod
+    def uri(value: str) -> Term:
+        return Term("uri", value)
+
+    @staticmethod
+    def literal(value: str, datatype: str | None = None, lang: str | None = None) -> Term:
+        if lang:
+            return Term("literal", value, None, lang.lower())
+        if datatype in (None, XSD_STRING):
+            return Term("literal", value)
+        return Term("literal", canonical_lexical(value, datatype), datatype)
+
+    @staticmethod
+    def bnode(value: str) -> Term:
+        return Term("bnode", value)
+
+    def n3(self) -> str:
+        """The term in N-Triples syntax."""
+        if self.kind == "uri":
+            return f"<{self.value}>"
+        if self.kind == "bnode":
+            return f"_:{self.value}"
+        text = _escape_string(self.value)
+        if self.lang:
+            return f'"{text}"@{self.lang}'
+        if self.datatype:
+            return f'"{text}"^^<{self.datatype}>'
+        return f'"{text}"'
+
+    def short(self) -> str:
+        """The term as a reader wants it in a table: a prefixed name or the bare value."""
+        if self.kind == "uri":
+            return shorten(self.value)
+        if self.kind == "bnode":
+            return f"_:{self.value}"
+        return self.value
+
+
+def shorten(iri: str) -> str:
+    """``iri`` as a prefixed name when a known prefix fits, else ``<iri>``."""
+    best = None
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and (best is None or len(namespace) > len(PREFIXES[best])):
+            rest = iri[len(namespace):]
+            if rest and all(c.isalnum() or c in "_-." for c in rest) and not rest.endswith("."):
+                best = prefix
+    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else f"<{iri}>"
+
+
+def _escape_string(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            .replace("\r", "\\r").replace("\t", "\\t"))
+
+
+@dataclass
+class SelectResult:
+    """Rows of variable bindings; a variable missing from a row is unbound."""
+
+    variables: list[str]
+    rows: list[dict[str, Term]] = field(default_factory=list)
+
+
+@dataclass
+class AskResult:
+    """A yes/no answer."""
+
+    answer: bool
+
+
+@dataclass
+class GraphResult:
+    """The triples of a CONSTRUCT or DESCRIBE query, sorted."""
+
+    triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.triples = sorted(set(self.triples))
+
+
+Result = Union[SelectResult, AskResult, GraphResult]
+
+TABULAR_FORMATS = ("table", "csv", "tsv", "json", "xml")
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
+FORMATS = TABULAR_FORMATS + GRAPH_FORMATS
+
+
+# --- SELECT -----------------------------------------------------------------------
+
+def _json_term(term: Term) -> dict[str, str]:
+    if term.kind == "uri":
+        return {"type": "uri", "value": term.value}
+    if term.kind == "bnode":
+        return {"type": "bnode", "value": term.value}
+    body = {"type": "literal", "value": term.value}
+    if term.lang:
+        body["xml:lang"] = term.lang
+    elif term.datatype:
+        body["datatype"] = term.datatype
+    return body
+
+
+def _select_json(result: SelectResult) -> str:
+    body = {
+        "head": {"vars": result.variables},
+        "results": {"bindings": [
+            {var: _json_term(row[var]) for var in result.variables if var in row} for row in result.rows
+        ]},
+    }
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def _xml_term(term: Term) -> str:
+    if term.kind == "uri":
+        return f"<uri>{escape(term.value)}</uri>"
+    if term.kind == "bnode":
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if term.lang:
+        return f"<literal xml:lang={quoteattr(term.lang)}>{escape(term.value)}</literal>"
+    if term.datatype:
+        return f"<literal datatype={quoteattr(term.datatype)}>{escape(term.value)}</literal>"
+    return f"<literal>{escape(term.value)}</literal>"
+
+
+_XML_HEAD = '<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+
+
+def _select_xml(result: SelectResult) -> str:
+    lines = [_XML_HEAD.rstrip("\n"), "  <head>"]
+    lines += [f"    <variable name={quoteattr(v)}/>" for v in result.variables]
+    lines += ["  </head>", "  <results>"]
+    for row in result.rows:
+        lines.append("    <result>")
+        for var in result.variables:
+            if var in row:
+                lines.append(f"      <binding name={quoteattr(var)}>{_xml_term(row[var])}</binding>")
+        lines.append("    </result>")
+    lines += ["  </results>", "</sparql>"]
+    return "\n".join(lines) + "\n"
+
+
+def _select_csv(result: SelectResult) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([("_:" + row[v].value if row[v].kind == "bnode" else row[v].value) if v in row else ""
+                         for v in result.variables])
+    return out.getvalue()
+
+
+def _tsv_term(term: Term) -> str:
+    if term.kind == "literal" and term.datatype in (XSD + "integer", XSD + "decimal", XSD + "boolean"):
+        return term.value
+    return term.n3()
+
+
+def _select_tsv(result: SelectResult) -> str:
+    lines = ["\t".join("?" + v for v in result.variables)]
+    for row in result.rows:
+        lines.append("\t".join(_tsv_term(row[v]) if v in row else "" for v in result.variables))
+    return "\n".join(lines) + "\n"
+
+
+def _select_table(result: SelectResult) -> str:
+    header = result.variables
+    cells = [[row[v].short() if v in row else "" for v in header] for row in result.rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
+    def line(values: list[str]) -> str:
+        return "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()
+    out = [line(header), line(["-" * w for w in widths])]
+    out += [line(r) for r in cells]
+    out.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+# --- ASK -------------------------------------------------------------------------
+
+def _ask(result: AskResult, fmt: str) -> str:
+    word = "true" if result.answer else "false"
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": result.answer}, indent=2) + "\n"
+    if fmt == "xml":
+        return _XML_HEAD + f"  <head/>\n  <boolean>{word}</boolean>\n</sparql>\n"
+    if fmt == "table":
+        return ("yes" if result.answer else "no") + "\n"
+    return word + "\n"
+
+
+# --- CONSTRUCT / DESCRIBE ------------------------------------------------------------
+
+def _graph(result: GraphResult, fmt: str) -> str:
+    import pyoxigraph as ox
+
+    def term(t: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        if t.kind == "uri":
+            return ox.NamedNode(t.value)
+        if t.kind == "bnode":
+            return ox.BlankNode(t.value)
+        if t.lang:
+            return ox.Literal(t.value, language=t.lang)
+        if t.datatype:
+            return ox.Literal(t.value, datatype=ox.NamedNode(t.datatype))
+        return ox.Literal(t.value)
+
+    triples = [ox.Triple(term(s), term(p), term(o)) for s, p, o in result.triples]
+    if fmt == "ntriples":
+        return "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in result.triples)
+    if fmt == "turtle":
+        used = {t.value for triple in result.triples for t in triple if t.kind == "uri"} | {
+            t.datatype for triple in result.triples for t in triple if t.datatype}
+        prefixes = {p: ns for p, ns in sorted(PREFIXES.items()) if any(u.startswith(ns) for u in used)}
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+    return ox.serialize(triples, format=ox.RdfFormat.JSON_LD).decode("utf-8") + "\n"
+
+
+def render(result: Result, fmt: str) -> str:
+    """``result`` as text in ``fmt``; a format that does not fit the result is a UsageError."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format '{fmt}' (formats: {', '.join(FORMATS)})")
+    if isinstance(result, GraphResult):
+        if fmt not in GRAPH_FORMATS:
+            raise UsageError(f"format '{fmt}' does not fit a graph result; use {', '.join(GRAPH_FORMATS)}")
+        return _graph(result, fmt)
+    if fmt not in TABULAR_FORMATS:
+        raise UsageError(f"format '{fmt}' does not fit a SELECT or ASK result; use {', '.join(TABULAR_FORMATS)}")
+    if isinstance(result, AskResult):
+        return _ask(result, fmt)
+    return {"json": _select_json, "xml": _select_xml, "csv": _select_csv,
+            "tsv": _select_tsv, "table": _select_table}[fmt](result)
