@@ -18,7 +18,6 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Union
-from xml.sax.saxutils import escape, quoteattr
 
 from afkg.errors import UsageError
 from afkg.prefixes import PREFIXES
@@ -102,6 +101,16 @@ def shorten(iri: str) -> str:
             if rest and all(c.isalnum() or c in "_-." for c in rest) and not rest.endswith("."):
                 best = prefix
     return f"{best}:{iri[len(PREFIXES[best]):]}" if best else f"<{iri}>"
+
+
+def escape(text: str) -> str:
+    """``text`` as XML character data."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """``text`` as a double-quoted XML attribute value."""
+    return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;") + '"'
 
 
 def _escape_string(text: str) -> str:
