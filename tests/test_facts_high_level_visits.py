@@ -22,9 +22,9 @@ def test_visits_meetings_agreements_and_statements(kg):
         afkg:meeting [ afkg:participant res:Emmanuel_Macron , res:Edi_Rama ; afkg:meetingFormat "bilateral" ] .
         ?h afkg:holder res:Edi_Rama ; afkg:office res:Prime_Minister_of_Albania . }""")
     topics = select(kg, """SELECT ?topic WHERE { ?v afkg:pointInTime "2024"^^xsd:gYear ; afkg:outcome ?a .
-                                                 ?a a afkg:Agreement ; afkg:topic/rdfs:label ?topic }""")
+                                                 ?a a afkg:Agreement ; afkg:coversTopic/rdfs:label ?topic }""")
     assert {r["topic"] for r in topics} == {"tourism", "energy", "defence", "radar systems"}
-    assert ask(kg, """ASK { ?a afkg:topic topic:radar-systems ; afkg:beneficiary res:Albania }""")
+    assert ask(kg, """ASK { ?a afkg:coversTopic topic:radar-systems ; afkg:beneficiary res:Albania }""")
     support = select(kg, """SELECT ?when ?object WHERE { ?v a afkg:Visit ; afkg:outcome ?s .
         ?s a afkg:Stance ; afkg:stanceHolder res:France ; afkg:stanceKind afkg:Support ; afkg:intensity "strong" ;
            afkg:pointInTime ?when ; afkg:stanceObject ?object } ORDER BY ?when""")

@@ -9,8 +9,6 @@ from afkg import export, metadata
 from afkg.graph import KnowledgeGraph
 from afkg.validate import Report, validate
 
-DISTRIBUTIONS = {"afkg.ttl": "text/turtle", "afkg.nt": "application/n-triples"}
-"""Files written by :func:`build`, with their media types (the metadata file aside)."""
 
 
 @dataclass(frozen=True)
@@ -22,16 +20,17 @@ class BuildResult:
 
 
 def build(kg: KnowledgeGraph, out_dir: Path) -> BuildResult:
-    """Validate ``kg``; if it conforms, write the merged graph as Turtle and N-Triples
-    and its VoID/DCAT description into ``out_dir``. Nothing is written otherwise."""
+    """Validate ``kg``; if it conforms, write the whole export (ontology, shapes, data and
+    metadata) in every format, the VoID/DCAT description alone, and the JSON-LD
+    context into ``out_dir``. Nothing is written otherwise."""
     report = validate(kg)
     if not report.conforms:
         return BuildResult(report=report, files=())
-    contents = {
-        "afkg.ttl": export.to_turtle(kg.merged),
-        "afkg.nt": export.to_ntriples(kg.merged),
-        "void.ttl": export.to_turtle(metadata.describe(kg, DISTRIBUTIONS)),
-    }
+    from afkg.context import context_text, load_context
+
+    contents = {f"afkg.{ext}": export.export(kg, fmt) for fmt, (_, ext) in export.FORMATS.items()}
+    contents["void.ttl"] = export.to_turtle(metadata.describe(kg, export.distribution_names()))
+    contents["context.jsonld"] = context_text(load_context(kg.layout.context_file)).encode("utf-8")
     written = []
     for name, data in contents.items():
         path = Path(out_dir) / name

@@ -130,6 +130,58 @@ def build(session: Session, out_dir: Path) -> None:
         click.echo(f"Wrote {path}")
 
 
+@cli.command("export")
+@click.option("--format", "fmt", default="turtle", show_default=True, metavar="FORMAT",
+              help="turtle, ntriples, jsonld, rdfxml, trig or nquads.")
+@click.option("--graph", "graph", default="all", show_default=True, metavar="GRAPH",
+              help="data, ontology, shapes, metadata, or all (TriG and N-Quads keep each in its named graph).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (atomically) instead of standard output.")
+@click.option("--context", "context_url", default=None, metavar="URL",
+              help="JSON-LD: refer to the context by this URL instead of embedding it.")
+@click.option("--frame", default=None, metavar="FRAME",
+              help="JSON-LD: nest each of events, facts or actors with what it points to.")
+@click.pass_obj
+def export_command(session: Session, fmt: str, graph: str, output: Path | None, context_url: str | None,
+                   frame: str | None) -> None:
+    """Export the graph in an RDF format, with stable bytes."""
+    from afkg import export
+
+    data = export.export(session.kg(), fmt, graph, context_url=context_url, frame=frame)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        export.write_atomic(output, data)
+
+
+@cli.command("context")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (atomically), e.g. ontology/context.jsonld.")
+@click.pass_obj
+def context_command(session: Session, output: Path | None) -> None:
+    """Print the JSON-LD context generated from the ontology."""
+    from afkg.context import build_context, context_text
+
+    text = context_text(build_context(session.kg().ontology))
+    _emit(text, output)
+
+
+@cli.command("docs")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("site"), show_default=True, help="Folder to write index.html into.")
+@click.pass_obj
+def docs_command(session: Session, out_dir: Path) -> None:
+    """Write an HTML page documenting the ontology: classes, properties,
+    alignments, and the shapes that apply to each class."""
+    from afkg.atomic import write_atomic
+    from afkg.docs import ontology_page
+
+    kg = session.kg()
+    path = out_dir / "index.html"
+    write_atomic(path, ontology_page(kg.ontology, kg.shapes).encode("utf-8"))
+    click.echo(f"Wrote {path}")
+
+
 # --- stored queries ---------------------------------------------------------------------
 
 _FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld")

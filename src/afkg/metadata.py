@@ -24,8 +24,9 @@ def _vocabularies(graph: Graph) -> list[URIRef]:
 
 
 def describe(kg: KnowledgeGraph, distributions: dict[str, str] | None = None) -> Graph:
-    """The dataset description: title, licence, sources, counts, vocabularies,
-    example resources and the given distributions (file name -> media type)."""
+    """The dataset description: title, licence, sources, creation date (the latest of
+    the subsets' dcterms:created, never the clock), counts, vocabularies, example
+    resources and the given distributions (file name -> media type)."""
     graph = Graph()
     bind_prefixes(graph)
     ds = DATASET_IRI
@@ -41,6 +42,12 @@ def describe(kg: KnowledgeGraph, distributions: dict[str, str] | None = None) ->
         "each fact with the passage of the article it is drawn from.", lang="en")))
     graph.add((ds, DCTERMS.license, LICENSE))
     graph.add((ds, DCTERMS.conformsTo, URIRef("https://w3id.org/afkg/ontology")))
+    created = []
+    for subset in sorted(s for s in kg.data.subjects(RDF.type, VOID.Dataset) if isinstance(s, URIRef)):
+        graph.add((ds, VOID.subset, subset))
+        created += [d for d in kg.data.objects(subset, DCTERMS.created) if isinstance(d, Literal)]
+    if created:
+        graph.add((ds, DCTERMS.created, max(created, key=str)))
     for document in sorted(kg.data.subjects(RDF.type, AFKG.SourceDocument)):
         graph.add((ds, DCTERMS.source, document))
         for origin in kg.data.objects(document, DCTERMS.source):
@@ -50,7 +57,8 @@ def describe(kg: KnowledgeGraph, distributions: dict[str, str] | None = None) ->
         graph.add((document, DCTERMS.license, LICENSE))
     merged = kg.merged
     graph.add((ds, VOID.triples, Literal(len(merged), datatype=XSD.integer)))
-    entities = {s for s in kg.data.subjects(RDF.type, None) if isinstance(s, URIRef)}
+    entities = {s for s in kg.data.subjects(RDF.type, None)
+                if isinstance(s, URIRef) and (s, RDF.type, VOID.Dataset) not in kg.data}
     graph.add((ds, VOID.entities, Literal(len(entities), datatype=XSD.integer)))
     graph.add((ds, VOID.distinctSubjects, Literal(len(set(merged.subjects())), datatype=XSD.integer)))
     graph.add((ds, VOID.properties, Literal(len(set(merged.predicates())), datatype=XSD.integer)))

@@ -106,9 +106,9 @@ class AFKG(DefinedNamespace):
     content: URIRef
     controller: URIRef
     country: URIRef
+    coversTopic: URIRef
     currency: URIRef
     declaredBy: URIRef
-    describes: URIRef
     duringEvent: URIRef
     educatedIn: URIRef
     endDate: URIRef
@@ -184,7 +184,6 @@ class AFKG(DefinedNamespace):
     territory: URIRef
     timeLabel: URIRef
     timePrecision: URIRef
-    topic: URIRef
     visitOrdinal: URIRef
     visitor: URIRef
     visitorOffice: URIRef
