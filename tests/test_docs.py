@@ -33,7 +33,7 @@ def test_page_documents_every_term_and_its_shapes(kg):
     assert set(AFKG.__annotations__) - {"Member", "Founder", "Candidate", "Support", "Opposition",
                                          "WithheldSupport", "Praise", "Reaffirmation", "DayPrecision",
                                          "MonthPrecision", "YearPrecision", "DecadePrecision",
-                                         "CenturyPrecision"} <= parser.ids
+                                         "CenturyPrecision", "HeadOfState", "HeadOfGovernment"} <= parser.ids
     assert parser.links <= parser.ids | {n for n in AFKG.__annotations__}
     visit = page[page.index('id="Visit"'):page.index("</section>", page.index('id="Visit"'))]
     assert "A visit needs exactly one afkg:hostCountry." in visit

@@ -1,4 +1,15 @@
-"""Every stored query against its expected result (written from the article), on both engines."""
+"""Every stored query against its expected result (written from the article), on both engines.
+
+Where the engines differed, the data or the queries were changed so that they agree:
+- oxigraph stores a literal typed xsd:positiveInteger as xsd:integer, so the data
+  uses xsd:integer (with a shape for the lower bound);
+- rdflib ignores initBindings for a DESCRIBE without a WHERE clause, so
+  describe-resource binds its parameter in a WHERE clause;
+- SPARQL leaves the order of typed and language-tagged literals partly open, so the
+  queries order by STR(...) where they sort such values;
+- the engines write computed decimals differently (6700000 vs 6700000.0), so
+  results carry canonical lexical forms.
+"""
 
 from __future__ import annotations
 
@@ -48,7 +59,12 @@ def case_id(case: dict) -> str:
 
 
 def test_every_stored_query_has_a_case():
-    assert {c["query"] for c in CASES} == set(Catalogue(Layout(PROJECT)).names())
+    queries = Catalogue(Layout(PROJECT)).all()
+    local = {q.name for q in queries if not q.federated}
+    assert {c["query"] for c in CASES} == local
+    # federated queries are run against a local stand-in of Wikidata in test_federation.py
+    federation_tests = (Path(__file__).parent / "test_federation.py").read_text(encoding="utf-8")
+    assert all(f'"{q.name}"' in federation_tests for q in queries if q.federated)
 
 
 def test_catalogue_covers_every_query_form_and_twenty_queries():

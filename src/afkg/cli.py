@@ -213,8 +213,26 @@ def _emit(text: str, output: Path | None) -> None:
     write_atomic(output, text.encode("utf-8"))
 
 
+def _federation(allow: tuple[str, ...], redirects: tuple[str, ...]) -> Any:
+    """The federation settings of ``--allow-service`` and ``--service-endpoint``."""
+    from afkg.errors import UsageError
+    from afkg.federation import Federation
+
+    mapping = {}
+    for pair in redirects:
+        iri, equals, url = pair.partition("=")
+        if not equals or not iri or not url:
+            raise UsageError(f"bad --service-endpoint {pair!r}: write SERVICE_IRI=URL")
+        mapping[iri] = url
+    return Federation.default(list(allow), mapping)
+
+
 def _run_options(function: Any) -> Any:
     """The options shared by ``query run`` and ``query exec``."""
+    function = click.option("--service-endpoint", "redirects", multiple=True, metavar="IRI=URL",
+                            help="Send SERVICE <IRI> requests to URL instead (a mirror or a local stand-in).")(function)
+    function = click.option("--allow-service", "allow", multiple=True, metavar="URL",
+                            help="Also allow SERVICE calls to this endpoint (Wikidata's is always allowed).")(function)
     function = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
                             help="Write to this file (atomically) instead of standard output.")(function)
     function = click.option("--engine", type=click.Choice(_ENGINES), default="oxigraph", show_default=True,
@@ -279,7 +297,7 @@ def query_show(session: Session, name: str) -> None:
 @_run_options
 @click.pass_obj
 def query_run(session: Session, name: str, params: tuple[str, ...], fmt: str, engine: str,
-              output: Path | None) -> None:
+              output: Path | None, allow: tuple[str, ...], redirects: tuple[str, ...]) -> None:
     """Run the stored query NAME and print its results."""
     from afkg.engines import get_engine
     from afkg.queries import Catalogue, execute
@@ -287,7 +305,7 @@ def query_run(session: Session, name: str, params: tuple[str, ...], fmt: str, en
 
     stored = Catalogue(session.layout).get(name)
     given = _parse_params(params)
-    result = execute(stored, get_engine(engine, session.layout), given)
+    result = execute(stored, get_engine(engine, session.layout), given, _federation(allow, redirects))
     _emit(render(result, fmt), output)
 
 
@@ -296,7 +314,7 @@ def query_run(session: Session, name: str, params: tuple[str, ...], fmt: str, en
 @_run_options
 @click.pass_obj
 def query_exec(session: Session, source: Any, params: tuple[str, ...], fmt: str, engine: str,
-               output: Path | None) -> None:
+               output: Path | None, allow: tuple[str, ...], redirects: tuple[str, ...]) -> None:
     """Run an ad-hoc query from SOURCE (a file, or - for standard input)."""
     from afkg.engines import get_engine
     from afkg.queries import execute, from_text
@@ -304,7 +322,8 @@ def query_exec(session: Session, source: Any, params: tuple[str, ...], fmt: str,
 
     name = "stdin" if source.name == "<stdin>" else source.name
     ad_hoc = from_text(source.read(), name)
-    result = execute(ad_hoc, get_engine(engine, session.layout), _parse_params(params))
+    result = execute(ad_hoc, get_engine(engine, session.layout), _parse_params(params),
+                     _federation(allow, redirects))
     _emit(render(result, fmt), output)
 
 
@@ -322,6 +341,107 @@ def query_lint(session: Session) -> None:
     if problems:
         sys.exit(1)
     click.echo(f"{len(catalogue.names())} queries, no problems")
+
+
+# --- Wikidata links --------------------------------------------------------------------------
+
+def _api_option(function: Any) -> Any:
+    function = click.option("--timeout", type=float, default=20.0, show_default=True,
+                            help="Seconds to wait for each answer.")(function)
+    return click.option("--api", default=None, metavar="URL",
+                        help="Wikidata Action API (default: $AFKG_WIKIDATA_API, else www.wikidata.org).")(function)
+
+
+def _api(api: str | None) -> str:
+    import os
+
+    from afkg.wikidata import API, API_ENV
+
+    return api or os.environ.get(API_ENV) or API
+
+
+@cli.group(cls=AfkgGroup)
+def link() -> None:
+    """Links to Wikidata: check, refresh, suggest, compare, quickstatements."""
+
+
+@link.command("check")
+@click.pass_obj
+def link_check(session: Session) -> None:
+    """Check the links offline: well-formed item IRIs, checked identifiers, no Q-id
+    shared by two entities, labels and classes that agree with the recorded items.
+    Lists the unlinked entities. Exits 1 if there is a problem."""
+    from afkg.wikidata import check
+
+    problems, unlinked = check(session.kg())
+    for problem in problems:
+        click.echo(problem)
+    click.echo(f"{len(unlinked)} entities need a Wikidata link:")
+    for line in unlinked:
+        click.echo(f"  {line}")
+    if problems:
+        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}", err=True)
+        sys.exit(1)
+
+
+@link.command("refresh")
+@_api_option
+@click.pass_obj
+def link_refresh(session: Session, api: str | None, timeout: float) -> None:
+    """Fetch every linked item from the Wikidata API and record it in
+    data/wikidata/items.json (written only if every request succeeds)."""
+    from afkg.webclient import WebClient
+    from afkg.wikidata import refresh
+
+    kg = session.kg()
+    with WebClient(timeout=timeout) as client:
+        path = refresh(kg, client, api=_api(api))
+        click.echo(f"Recorded {path} ({client.requests} request{'s' if client.requests != 1 else ''})")
+
+
+@link.command("suggest")
+@_api_option
+@click.pass_obj
+def link_suggest(session: Session, api: str | None, timeout: float) -> None:
+    """Search Wikidata for candidate items of the unlinked entities. Prints them for a
+    person to confirm; nothing is written."""
+    from afkg.webclient import WebClient
+    from afkg.wikidata import suggest
+
+    with WebClient(timeout=timeout) as client:
+        candidates = suggest(session.kg(), client, api=_api(api))
+    for c in candidates:
+        classes = ", ".join(c.instance_of) or "?"
+        click.echo(f"{c.entity}\t{c.item}\t{c.item_label}\t{c.description}\tinstance of {classes}")
+    click.echo(f"{len(candidates)} candidates; confirm by hand before adding any link", err=True)
+
+
+@link.command("compare")
+@click.pass_obj
+def link_compare(session: Session) -> None:
+    """Set the graph's statements about linked items against the recorded Wikidata
+    statements: agrees, missing in Wikidata, conflicts."""
+    from afkg.wikidata import compare
+
+    rows = compare(session.kg())
+    width = max((len(r.status) for r in rows), default=0)
+    for r in rows:
+        click.echo(f"{r.status:<{width}}  {r.subject}\t{r.property}\t{r.value}\t{r.detail}")
+
+
+@link.command("quickstatements")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (atomically) instead of standard output.")
+@click.pass_obj
+def link_quickstatements(session: Session, output: Path | None) -> None:
+    """The graph's statements that Wikidata lacks, as QuickStatements V1 lines with
+    references to the article."""
+    from afkg.wikidata import quickstatements
+
+    lines, notes = quickstatements(session.kg())
+    _emit("".join(line + "\n" for line in lines), output)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,7 +4,8 @@
     ├── InputError            a file cannot be read or parsed (exit 2)
     │   └── SparqlSyntaxError a query text does not parse (exit 2)
     ├── UsageError            a bad name, option or parameter value (exit 2)
-    └── QueryError            a query failed while running (exit 1)
+    ├── QueryError            a query failed while running (exit 1)
+    └── NetworkError          a remote service could not be reached or answered badly (exit 1)
 
 Every message is one line that names the file, line, value or name at fault.
 """
@@ -52,5 +53,11 @@ class UsageError(AfkgError):
 
 class QueryError(AfkgError):
     """A query could not be run to completion."""
+
+    exit_code = 1
+
+
+class NetworkError(AfkgError):
+    """A remote service (Wikidata, a SPARQL endpoint) was unreachable, too slow, or answered badly."""
 
     exit_code = 1

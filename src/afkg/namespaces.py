@@ -19,6 +19,9 @@ class AFKG(DefinedNamespace):
     _fail = True
 
     # classes and controlled values
+    HeadOfGovernment: URIRef
+    HeadOfState: URIRef
+    OfficeRole: URIRef
     Actor: URIRef
     Agreement: URIRef
     AgreementTopic: URIRef
@@ -97,6 +100,7 @@ class AFKG(DefinedNamespace):
     WithheldSupport: URIRef
     YearPrecision: URIRef
     # properties
+    officeRole: URIRef
     about: URIRef
     amount: URIRef
     amountLabel: URIRef

@@ -356,24 +356,50 @@ def lint(catalogue: Catalogue) -> list[str]:
         except InputError as exc:
             problems.append(str(exc))
             continue
-        problem = syntax_problem(query)
+        problem = syntax_problem(query) or federation_problem(query)
         if problem:
             problems.append(problem)
     return problems
 
 
-def execute(query: StoredQuery, engine: Any, given: dict[str, str] | None = None) -> Any:
+def federation_problem(query: StoredQuery) -> str | None:
+    """Why a query's SERVICE use does not fit its header, or None."""
+    from afkg.errors import UsageError
+    from afkg.federation import service_clauses
+
+    try:
+        clauses = service_clauses(query.text)
+    except UsageError as exc:
+        return f"{query.path}:1: {exc}"
+    if clauses and not query.federated:
+        return f"{query.path}:1: the query calls SERVICE <{clauses[0].endpoint}> but its header lacks 'federated: true'"
+    if query.federated and not clauses:
+        return f"{query.path}:1: the header says 'federated: true' but the query calls no SERVICE"
+    if clauses and query.query_type != "SELECT":
+        return f"{query.path}:1: federated queries must be SELECT queries"
+    return None
+
+
+def execute(query: StoredQuery, engine: Any, given: dict[str, str] | None = None,
+            federation: Any = None) -> Any:
     """Bind ``given`` (name -> text) to ``query``'s parameters and run it on ``engine``.
 
-    In SELECT results a parameter variable ``?_name`` is reported as ``name``.
+    SERVICE clauses are answered through ``federation`` (by default: Wikidata's
+    query service allowed, nothing else). In SELECT results a parameter variable
+    ``?_name`` is reported as ``name``.
     """
+    from afkg.errors import SparqlSyntaxError
     from afkg.results import SelectResult
 
-    from afkg.errors import SparqlSyntaxError
-
     bindings = query.bind(given or {})
+    text = query.text
     try:
-        result = engine.run(query.text, bindings)
+        if "service" in text.lower():
+            from afkg.federation import Federation, service_clauses
+
+            if service_clauses(text):
+                text = (federation or Federation.default()).resolve(text, engine, bindings)
+        result = engine.run(text, bindings)
     except SparqlSyntaxError as exc:
         raise exc.located(str(query.path)) from None
     if isinstance(result, SelectResult):
