@@ -7,12 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from afkg.cli import cli
 
 
-def run(*args: str) -> "click.testing.Result":
+def run(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
@@ -60,6 +60,7 @@ def test_validate_reports_a_quote_not_in_the_source(project_copy):
 
 def test_validate_turtle_report_parses(project_copy):
     from rdflib import Graph, Literal
+
     from afkg.namespaces import SH
     path = project_copy / "data" / "albania-france" / "visits.ttl"
     path.write_text(path.read_text(encoding="utf-8").replace("afkg:hostCountry res:Albania ;", "", 1), encoding="utf-8")
@@ -101,6 +102,7 @@ def test_build_with_violating_graph_writes_nothing(project_copy, tmp_path):
 
 def test_build_writes_graph_and_metadata(tmp_path):
     from rdflib import Graph, Literal
+
     from afkg.namespaces import DCTERMS, RES, VOID
     out = tmp_path / "dist"
     result = run("build", "-o", str(out))

@@ -21,6 +21,7 @@ from afkg.context import CONTEXT_URL, build_context, context_text, local_loader
 from afkg.errors import UsageError
 from afkg.graph import DATA_GRAPH_IRI, ONTOLOGY_GRAPH_IRI, SHAPES_GRAPH_IRI, load
 from afkg.layout import Layout
+
 from conftest import PROJECT
 
 RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml",

@@ -1,6 +1,6 @@
 """Facts of the infobox, asked through SPARQL; expected values read from the article."""
 
-from conftest import ask, select
+from conftest import select
 
 
 def test_infobox_relation_parties_map_and_missions(kg):

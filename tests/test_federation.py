@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from afkg.cli import cli
 from afkg.errors import UsageError
 from afkg.federation import WIKIDATA_SPARQL, Federation, service_clauses
+
 from fakes import FakeServer, Reply, Request
 
 HERE = Path(__file__).resolve().parent / "wikidata"

@@ -7,6 +7,7 @@ import re
 from rdflib import URIRef
 
 from afkg.namespaces import AFKG, OWL, RDF, RDFS, SKOS
+
 from conftest import PROJECT
 
 NS = "https://w3id.org/afkg/ontology#"

@@ -2,7 +2,8 @@
 
 import hashlib
 
-from afkg.namespaces import AFKG, PROV, RDF, RDFS
+from afkg.namespaces import AFKG
+
 from conftest import PROJECT, select
 
 SOURCE_SHA256 = "f2a4df24e8340c2902b4e3ff1e0bd4ec5da9d19a10dab3410ca81bc1da3cccd3"

@@ -29,6 +29,7 @@ from afkg.layout import Layout
 from afkg.prefixes import PREFIXES
 from afkg.queries import Catalogue, execute
 from afkg.results import AskResult, GraphResult, SelectResult, render
+
 from conftest import PROJECT
 
 HERE = Path(__file__).resolve().parent / "queries"

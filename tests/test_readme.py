@@ -7,6 +7,7 @@ import re
 from click.testing import CliRunner
 
 from afkg.cli import cli
+
 from conftest import PROJECT
 
 

@@ -199,14 +199,14 @@ def test_shape_accepts_valid_and_rejects_invalid(kg, shape, valid, invalid, mess
 
 
 def test_every_shape_has_a_case(kg):
-    from afkg.namespaces import SH, RDF
+    from afkg.namespaces import RDF, SH
     shapes = {str(s).rsplit("#", 1)[-1] for s in kg.shapes.subjects(RDF.type, SH.NodeShape)}
     covered = {case[0].split(" ")[0] for case in CASES}
     assert shapes == covered
 
 
 def test_every_constraint_has_a_message(kg):
-    from afkg.namespaces import SH, RDF
+    from afkg.namespaces import RDF, SH
     missing = []
     for shape in kg.shapes.subjects(RDF.type, SH.NodeShape):
         for prop in kg.shapes.objects(shape, SH.property):

@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from afkg import wikidata
 from afkg.cli import cli
 from afkg.errors import NetworkError
 from afkg.graph import load
 from afkg.layout import Layout
 from afkg.webclient import WebClient
-from afkg import wikidata
+
 from fakes import FakeServer, Reply, Request
 
 HERE = Path(__file__).resolve().parent / "wikidata"

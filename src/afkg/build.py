@@ -10,7 +10,6 @@ from afkg.graph import KnowledgeGraph
 from afkg.validate import Report, validate
 
 
-
 @dataclass(frozen=True)
 class BuildResult:
     """What a build did: the validation report and the files written (none if it failed)."""

@@ -14,7 +14,8 @@ from afkg.results import shorten
 
 _NS = str(AFKG)
 _STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; color: #222; }
+body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
+       line-height: 1.45; color: #222; }
 h1 { margin-bottom: .2rem; } h2 { border-bottom: 1px solid #ccc; margin-top: 2.5rem; }
 section.term { border-left: 3px solid #4a7; padding: .2rem 1rem; margin: 1.2rem 0; }
 section.term h3 { margin: .3rem 0; } code { background: #f4f4f4; padding: 0 .2rem; }

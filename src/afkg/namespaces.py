@@ -7,9 +7,9 @@ AttributeError, so a typo fails at import time instead of minting a new IRI.
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD, DefinedNamespace
 
 from afkg.prefixes import PREFIXES
-from rdflib.namespace import DCAT, DCTERMS, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD, DefinedNamespace
 
 
 class AFKG(DefinedNamespace):

@@ -17,7 +17,6 @@ import io
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Union
 
 from afkg.errors import UsageError
 from afkg.prefixes import PREFIXES
@@ -143,7 +142,7 @@ class GraphResult:
         self.triples = sorted(set(self.triples))
 
 
-Result = Union[SelectResult, AskResult, GraphResult]
+Result = SelectResult | AskResult | GraphResult
 
 TABULAR_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
@@ -232,7 +231,7 @@ def _select_table(result: SelectResult) -> str:
     cells = [[row[v].short() if v in row else "" for v in header] for row in result.rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
     def line(values: list[str]) -> str:
-        return "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()
+        return "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
     out = [line(header), line(["-" * w for w in widths])]
     out += [line(r) for r in cells]
     out.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")

@@ -337,7 +337,7 @@ def compare(kg: KnowledgeGraph) -> list[Comparison]:
     snapshot = load_snapshot(kg.layout)
     items = snapshot["items"]
     rows: list[Comparison] = []
-    for item, prop, value, qualifiers, fact in candidate_statements(kg):
+    for item, prop, value, _qualifiers, fact in candidate_statements(kg):
         where = short(fact) or ""
         if item not in items:
             rows.append(Comparison("not recorded", item, prop, value, f"{where}; run 'afkg link refresh'"))
