@@ -33,6 +33,19 @@ class Engine(Protocol):
         ...
 
 
+def _select(variables: list[str], solutions: Any, convert: Any) -> SelectResult:
+    """Rows of neutral terms from an engine's solutions (unbound variables left out)."""
+    rows = []
+    for solution in solutions:
+        row = {}
+        for var in variables:
+            value = solution[var]
+            if value is not None:
+                row[var] = convert(value)
+        rows.append(row)
+    return SelectResult(variables, rows)
+
+
 # --- oxigraph --------------------------------------------------------------------------
 
 def to_oxigraph(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -101,16 +114,7 @@ class OxigraphEngine:
             if isinstance(answer, ox.QueryBoolean):
                 return AskResult(bool(answer))
             if isinstance(answer, ox.QuerySolutions):
-                variables = [v.value for v in answer.variables]
-                rows = []
-                for solution in answer:
-                    row = {}
-                    for var in variables:
-                        value = solution[var]
-                        if value is not None:
-                            row[var] = from_oxigraph(value)
-                    rows.append(row)
-                return SelectResult(variables, rows)
+                return _select([v.value for v in answer.variables], answer, from_oxigraph)
             return GraphResult([
                 (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in answer
             ])
@@ -180,16 +184,7 @@ class RdflibEngine:
             if answer.type == "ASK":
                 return AskResult(bool(answer.askAnswer))
             if answer.type == "SELECT":
-                variables = [str(v) for v in answer.vars]
-                rows = []
-                for solution in answer:
-                    row = {}
-                    for var in variables:
-                        value = solution[var]
-                        if value is not None:
-                            row[var] = from_rdflib(value)
-                    rows.append(row)
-                return SelectResult(variables, rows)
+                return _select([str(v) for v in answer.vars], answer, from_rdflib)
             return GraphResult([(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in answer.graph])
         except ParseException as exc:
             raise SparqlSyntaxError(exc.lineno, exc.col, str(exc.msg)) from None

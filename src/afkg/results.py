@@ -256,18 +256,9 @@ def _ask(result: AskResult, fmt: str) -> str:
 def _graph(result: GraphResult, fmt: str) -> str:
     import pyoxigraph as ox
 
-    def term(t: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        if t.kind == "uri":
-            return ox.NamedNode(t.value)
-        if t.kind == "bnode":
-            return ox.BlankNode(t.value)
-        if t.lang:
-            return ox.Literal(t.value, language=t.lang)
-        if t.datatype:
-            return ox.Literal(t.value, datatype=ox.NamedNode(t.datatype))
-        return ox.Literal(t.value)
+    from afkg.engines import to_oxigraph
 
-    triples = [ox.Triple(term(s), term(p), term(o)) for s, p, o in result.triples]
+    triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in result.triples]
     if fmt == "ntriples":
         return "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in result.triples)
     if fmt == "turtle":

@@ -17,6 +17,7 @@ from rdflib import BNode, Graph, Literal, Node, URIRef
 from afkg.errors import InputError
 from afkg.graph import KnowledgeGraph
 from afkg.namespaces import AFKG, PREFIXES, RDF, SH, bind_prefixes
+from afkg.results import shorten
 
 
 def short(term: Node | None) -> str | None:
@@ -24,16 +25,7 @@ def short(term: Node | None) -> str | None:
     if term is None:
         return None
     if isinstance(term, URIRef):
-        text = str(term)
-        best = ""
-        for prefix, namespace in PREFIXES.items():
-            if text.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
-                rest = text[len(namespace):]
-                if rest and all(c.isalnum() or c in "_-." for c in rest):
-                    best = prefix
-        if best:
-            return f"{best}:{text[len(PREFIXES[best]):]}"
-        return f"<{text}>"
+        return shorten(str(term))
     if isinstance(term, Literal):
         return str(term)
     return term.n3()
