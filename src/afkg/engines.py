@@ -8,6 +8,7 @@ engine never imports rdflib, so a cold query starts fast.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, Protocol
 
 from afkg.errors import InputError, QueryError, SparqlSyntaxError
@@ -97,7 +98,8 @@ class OxigraphEngine:
                     store.load(path=str(path), format=ox.RdfFormat.TURTLE)
                 except SyntaxError as exc:
                     where = f"{exc.lineno}:{(exc.offset or 0)}" if exc.lineno else "1"
-                    reason = str(exc.msg).split(" (", 1)[0]
+                    reason = re.sub(r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ",
+                                    "", str(exc.msg)).split(" (", 1)[0]
                     raise InputError(f"{self.layout.display(path)}:{where}: Turtle syntax error: {reason}") from None
                 except OSError as exc:
                     raise InputError(f"{self.layout.display(path)}: cannot read ({exc.strerror})") from None

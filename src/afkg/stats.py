@@ -10,16 +10,17 @@ from afkg.namespaces import AFKG, PREFIXES, RDF
 from afkg.validate import short
 
 _FACTS_PER_SECTION = """
-SELECT ?section ?order (COUNT(DISTINCT ?fact) AS ?facts) WHERE {
-    ?s a afkg:ArticleSection ; rdfs:label ?section ; afkg:sectionOrder ?order .
+SELECT ?document ?title ?section ?order (COUNT(DISTINCT ?fact) AS ?facts) WHERE {
+    ?s a afkg:ArticleSection ; rdfs:label ?section ; afkg:sectionOrder ?order ; afkg:ofDocument ?document .
+    OPTIONAL { ?document dcterms:title ?title }
     OPTIONAL {
         ?passage afkg:inSection ?s .
         ?fact prov:wasDerivedFrom ?passage ; a ?class .
         ?class rdfs:subClassOf* afkg:Fact .
     }
 }
-GROUP BY ?section ?order
-ORDER BY ?order
+GROUP BY ?document ?title ?section ?order
+ORDER BY ?document ?order
 """
 
 
@@ -32,6 +33,7 @@ class Stats:
     ontology_triples: int
     entities_per_class: dict[str, int]
     facts_per_section: dict[str, int]
+    """Facts citing each section; with several source documents, keyed "title › section"."""
     facts: int
 
     def text(self) -> str:
@@ -60,8 +62,10 @@ def compute(kg: KnowledgeGraph) -> Stats:
     for cls in set(kg.data.objects(None, RDF.type)):
         if str(cls).startswith(str(AFKG)):
             per_class[short(cls) or str(cls)] = len(set(kg.data.subjects(RDF.type, cls)))
-    rows = kg.merged.query(_FACTS_PER_SECTION, initNs=PREFIXES)
-    per_section = {str(row.section): int(row.facts) for row in rows}
+    rows = list(kg.merged.query(_FACTS_PER_SECTION, initNs=PREFIXES))
+    several = len({row.document for row in rows}) > 1
+    per_section = {(f"{row.title or row.document} › {row.section}" if several else str(row.section)): int(row.facts)
+                   for row in rows}
     facts_query = """SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE {
         ?f a/rdfs:subClassOf* afkg:Fact }"""
     facts = int(next(iter(kg.merged.query(facts_query, initNs=PREFIXES))).n)
