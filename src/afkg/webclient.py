@@ -68,35 +68,33 @@ class WebClient:
                 self.requests += 1
                 response = self._client.request(method, url, **kwargs)
             except httpx.TimeoutException:
-                raise NetworkError(f"{host} did not answer within {self.timeout:g} s; nothing was changed") from None
+                raise NetworkError(f"{host} did not answer within {self.timeout:g} s") from None
             except httpx.HTTPError as exc:
-                raise NetworkError(f"cannot reach {host} ({type(exc).__name__}: {exc}); nothing was changed") from None
+                raise NetworkError(f"cannot reach {host} ({type(exc).__name__}: {exc})") from None
             wait = None
             if response.status_code in RETRY_STATUSES:
                 wait = _retry_after(response.headers.get("Retry-After"), 5.0)
                 reason = f"HTTP {response.status_code}"
             elif response.status_code >= 400:
-                raise NetworkError(f"{host} answered HTTP {response.status_code} for {response.request.url.path}; "
-                                   "nothing was changed")
+                raise NetworkError(f"{host} answered HTTP {response.status_code} for {response.request.url.path}")
             else:
                 try:
                     body = response.json()
                 except (json.JSONDecodeError, UnicodeDecodeError):
-                    raise NetworkError(f"malformed answer from {host}: not JSON; nothing was changed") from None
+                    raise NetworkError(f"malformed answer from {host}: not JSON") from None
                 error = body.get("error") if isinstance(body, dict) else None
                 if isinstance(error, dict) and error.get("code") == "maxlag":
                     wait = _retry_after(response.headers.get("Retry-After"), 5.0)
                     reason = "server lagging (maxlag)"
                 elif isinstance(error, dict):
                     raise NetworkError(f"{host} refused the request: {error.get('code')}: "
-                                       f"{error.get('info', '')}; nothing was changed")
+                                       f"{error.get('info', '')}")
                 else:
                     return body
             if attempt == self.attempts:
-                raise NetworkError(f"{host} still busy after {self.attempts} attempts ({reason}); nothing was changed")
+                raise NetworkError(f"{host} still busy after {self.attempts} attempts ({reason})")
             if wait > self.max_wait:
-                raise NetworkError(f"{host} asks to wait {wait:.0f} s ({reason}), more than {self.max_wait:.0f} s; "
-                                   "nothing was changed")
+                raise NetworkError(f"{host} asks to wait {wait:.0f} s ({reason}), more than {self.max_wait:.0f} s")
             self.sleep(wait)
         raise NetworkError(f"{host}: no answer")  # pragma: no cover - the loop always returns or raises
 

@@ -224,10 +224,10 @@ def fetch_items(client: Any, ids: list[str], api: str) -> dict[str, dict[str, An
         })
         entities = body.get("entities") if isinstance(body, dict) else None
         if not isinstance(entities, dict):
-            raise NetworkError("malformed answer from Wikidata: no \"entities\" object; nothing was changed")
+            raise NetworkError("malformed answer from Wikidata: no \"entities\" object")
         for item in batch:
             if item not in entities:
-                raise NetworkError(f"malformed answer from Wikidata: {item} is missing; nothing was changed")
+                raise NetworkError(f"malformed answer from Wikidata: {item} is missing")
             items[item] = record_entity(entities[item])
     return items
 
@@ -236,7 +236,10 @@ def refresh(kg: KnowledgeGraph, client: Any, *, api: str = API, today: date | No
     """Fetch every linked item and record it in ``data/wikidata/items.json`` atomically.
     On any failure nothing is written."""
     ids = sorted({qid(t) for _, _, t in linked_entities(kg) if ITEM_IRI.match(str(t))}, key=lambda q: int(q[1:]))
-    items = fetch_items(client, ids, api)
+    try:
+        items = fetch_items(client, ids, api)
+    except NetworkError as exc:
+        raise NetworkError(f"{exc}; nothing was changed") from None
     snapshot = {"retrieved": (today or date.today()).isoformat(), "api": api, "items": items}
     path = snapshot_path(kg.layout)
     write_atomic(path, (json.dumps(snapshot, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
