@@ -63,8 +63,12 @@ def stable(graph: Graph, label_prefix: str = "") -> Graph:
 
 def to_ntriples(graph: Graph) -> bytes:
     """N-Triples, one triple a line, lines sorted."""
-    text = stable(graph).serialize(format="nt", encoding="utf-8").decode("utf-8")
-    return _sorted_lines(text)
+    return _ntriples(stable(graph))
+
+
+def _ntriples(graph: Graph) -> bytes:
+    """Sorted N-Triples of a graph whose blank-node labels are already stable."""
+    return _sorted_lines(graph.serialize(format="nt", encoding="utf-8").decode("utf-8"))
 
 
 def to_turtle(graph: Graph) -> bytes:
@@ -160,12 +164,12 @@ def export(kg: KnowledgeGraph, fmt: str, graph: str = "all", *,
     if fmt == "turtle":
         return union.serialize(format="turtle", encoding="utf-8")
     if fmt == "ntriples":
-        return _sorted_lines(union.serialize(format="nt", encoding="utf-8").decode("utf-8"))
+        return _ntriples(union)
     if fmt == "rdfxml":
         return _rdfxml(union)
     from afkg.context import load_context
     from afkg.jsonld_export import to_jsonld
 
     context = load_context(kg.layout.context_file)
-    nquads = _sorted_lines(union.serialize(format="nt", encoding="utf-8").decode("utf-8")).decode("utf-8")
+    nquads = _ntriples(union).decode("utf-8")
     return to_jsonld(nquads, context, kg.ontology, context_url=context_url, frame=frame)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from afkg.errors import InputError
@@ -34,7 +34,8 @@ def _syntax_position(error: BadSyntax) -> tuple[int, int]:
 def parse_turtle(path: Path, graph: Graph | None = None, *, shown_as: str | None = None) -> Graph:
     """Parse one Turtle file into ``graph`` (a new graph if None).
 
-    Raises InputError naming the file, line and column of the first syntax error.
+    Raises InputError naming the file, line and column of the first syntax error;
+    the caller then discards the graph.
     """
     name = shown_as or str(path)
     target = graph if graph is not None else Graph()
@@ -49,19 +50,13 @@ def parse_turtle(path: Path, graph: Graph | None = None, *, shown_as: str | None
     except UnicodeDecodeError as exc:
         line = text.count(b"\n", 0, exc.start) + 1
         raise InputError(f"{name}:{line}: not UTF-8 ({exc.reason})") from None
-    scratch = Graph()
     try:
-        scratch.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+        target.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
     except BadSyntax as exc:
         line, column = _syntax_position(exc)
         raise InputError(f"{name}:{line}:{column}: Turtle syntax error: {exc._why}") from None  # noqa: SLF001
     except Exception as exc:  # rdflib raises assorted errors for bad IRIs and literals
         raise InputError(f"{name}: cannot parse Turtle: {exc}") from None
-    for triple in scratch:
-        target.add(triple)
-    for prefix, namespace in scratch.namespaces():
-        if prefix and prefix not in dict(target.namespaces()):
-            target.bind(prefix, namespace)
     return target
 
 
@@ -90,24 +85,6 @@ class KnowledgeGraph:
             graph.add(triple)
         return graph
 
-    def dataset(self) -> Dataset:
-        """Ontology, shapes and data, each in a named graph of its own."""
-        dataset = Dataset()
-        bind_prefixes(dataset)
-        for name, graph in (
-            (ONTOLOGY_GRAPH_IRI, self.ontology),
-            (SHAPES_GRAPH_IRI, self.shapes),
-            (DATA_GRAPH_IRI, self.data),
-        ):
-            named = dataset.graph(name)
-            for triple in graph:
-                named.add(triple)
-        return dataset
-
-    def triple_count(self) -> int:
-        """Triples of the merged graph (ontology and data)."""
-        return len(self.merged)
-
 
 def load(layout: Layout | None = None) -> KnowledgeGraph:
     """Read ontology, shapes and every data folder of ``layout``.
@@ -124,15 +101,12 @@ def load(layout: Layout | None = None) -> KnowledgeGraph:
     data = Graph()
     sources: dict[URIRef, Path] = {}
     for pair in layout.pair_dirs():
-        pair_graph = Graph()
         for path in sorted(pair.glob("*.ttl")):
-            parse_turtle(path, pair_graph, shown_as=layout.display(path))
-        for document in pair_graph.subjects(RDF.type, AFKG.SourceDocument):
-            local = pair_graph.value(document, AFKG.localFile)
-            if local is not None and isinstance(document, URIRef):
+            parse_turtle(path, data, shown_as=layout.display(path))
+        for document in data.subjects(RDF.type, AFKG.SourceDocument):
+            local = data.value(document, AFKG.localFile)
+            if local is not None and isinstance(document, URIRef) and document not in sources:
                 sources[document] = pair / str(local)
-        for triple in pair_graph:
-            data.add(triple)
     for graph in (ontology, shapes, data):
         bind_prefixes(graph)
     return KnowledgeGraph(layout=layout, ontology=ontology, shapes=shapes, data=data, sources=sources)
