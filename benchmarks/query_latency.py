@@ -42,7 +42,8 @@ def cold(name: str, engine: str, runs: int) -> list[float]:
 
 def import_breakdown(engine: str) -> str:
     """Wall time of the imports alone, as a share of a cold run."""
-    code = ("import time; t=time.perf_counter(); import afkg.cli, afkg.queries, afkg.engines, afkg.results, yaml; "
+    code = ("import time; t=time.perf_counter(); "
+            "import afkg.cli, afkg.query.catalogue, afkg.query.engines, afkg.query.results, yaml; "
             + ("import pyoxigraph; " if engine == "oxigraph" else "import rdflib, afkg.graph; ")
             + "print(time.perf_counter()-t)")
     samples = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
@@ -52,9 +53,9 @@ def import_breakdown(engine: str) -> str:
 
 def in_process(runs: int) -> None:
     sys.path.insert(0, str(ROOT / "src"))
-    from afkg.engines import ENGINES, get_engine
     from afkg.layout import Layout
-    from afkg.queries import Catalogue, execute
+    from afkg.query.catalogue import Catalogue, execute
+    from afkg.query.engines import ENGINES, get_engine
 
     layout = Layout(ROOT)
     catalogue = Catalogue(layout)

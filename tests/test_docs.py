@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 from click.testing import CliRunner
 
 from afkg.cli import cli
-from afkg.docs import ontology_page
 from afkg.namespaces import AFKG
+from afkg.publish.docs import ontology_page
 
 
 class Anchors(HTMLParser):

@@ -8,12 +8,12 @@ import sys
 
 import pytest
 
-from afkg import export
 from afkg.errors import InputError
+from afkg.publish import export
 
 
 def test_ntriples_and_turtle_are_byte_stable_across_processes(tmp_path):
-    script = ("import sys; from afkg.graph import load; from afkg import export; kg = load(); "
+    script = ("import sys; from afkg.graph import load; from afkg.publish import export; kg = load(); "
               "sys.stdout.buffer.write(export.to_turtle(kg.merged) + export.to_ntriples(kg.merged))")
     outputs = set()
     for seed in ("1", "2", "3"):

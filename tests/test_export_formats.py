@@ -15,12 +15,12 @@ from click.testing import CliRunner
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from afkg import export
 from afkg.cli import cli
-from afkg.context import CONTEXT_URL, build_context, context_text, local_loader
 from afkg.errors import UsageError
 from afkg.graph import DATA_GRAPH_IRI, ONTOLOGY_GRAPH_IRI, SHAPES_GRAPH_IRI, load
 from afkg.layout import Layout
+from afkg.publish import export
+from afkg.publish.context import CONTEXT_URL, build_context, context_text, local_loader
 
 from conftest import PROJECT
 
@@ -171,7 +171,7 @@ def test_exporting_twice_gives_identical_bytes(kg, fmt):
 
 
 def test_bytes_are_stable_across_processes():
-    script = ("import sys; from afkg.graph import load; from afkg import export; kg = load(); "
+    script = ("import sys; from afkg.graph import load; from afkg.publish import export; kg = load(); "
               "sys.stdout.buffer.write(b''.join(export.export(kg, f) for f in export.FORMATS))")
     outputs = set()
     for seed in ("1", "7"):

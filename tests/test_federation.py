@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from afkg.cli import cli
 from afkg.errors import UsageError
-from afkg.federation import WIKIDATA_SPARQL, Federation, service_clauses
+from afkg.query.federation import WIKIDATA_SPARQL, Federation, service_clauses
 
 from fakes import FakeServer, Reply, Request
 
@@ -124,9 +124,9 @@ def test_unreachable_service_is_a_one_line_error():
 
 def test_silent_service_failure_gives_an_empty_pattern():
     federation = Federation.default(redirects={WIKIDATA_SPARQL: "http://127.0.0.1:9/sparql"})
-    from afkg.engines import get_engine
     from afkg.layout import default_layout
-    from afkg.queries import execute, from_text
+    from afkg.query.catalogue import execute, from_text
+    from afkg.query.engines import get_engine
 
     query = from_text("PREFIX owl: <http://www.w3.org/2002/07/owl#>\n"
                       "SELECT ?c WHERE { ?c owl:sameAs ?i . SERVICE SILENT <https://query.wikidata.org/sparql> "

@@ -9,6 +9,7 @@ import shutil
 from click.testing import CliRunner
 
 from afkg.cli import cli
+
 from conftest import PROJECT
 
 

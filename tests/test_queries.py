@@ -24,11 +24,11 @@ import yaml
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from afkg.engines import ENGINES, get_engine
 from afkg.layout import Layout
 from afkg.prefixes import PREFIXES
-from afkg.queries import Catalogue, execute
-from afkg.results import AskResult, GraphResult, SelectResult, render
+from afkg.query.catalogue import Catalogue, execute
+from afkg.query.engines import ENGINES, get_engine
+from afkg.query.results import AskResult, GraphResult, SelectResult, render
 
 from conftest import PROJECT
 

@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from afkg import wikidata
 from afkg.cli import cli
 from afkg.errors import NetworkError
 from afkg.graph import load
 from afkg.layout import Layout
-from afkg.webclient import WebClient
+from afkg.wikidata import compare as wd_compare
+from afkg.wikidata import items as wd_items
+from afkg.wikidata import refresh as wd_refresh
+from afkg.wikidata.client import WebClient
 
 from fakes import FakeServer, Reply, Request
 
@@ -27,7 +29,7 @@ CLAIMS = json.loads((HERE / "claims.json").read_text(encoding="utf-8"))
 
 def entity(item: str, layout: Layout) -> dict:
     """An entity of a wbgetentities answer, in Wikidata's JSON format."""
-    label = wikidata.reference_ids(layout)[item][0]
+    label = wd_items.reference_ids(layout)[item][0]
     return {"type": "item", "id": item,
             "labels": {"en": {"language": "en", "value": label}},
             "descriptions": {"en": {"language": "en", "value": f"description of {label}"}},
@@ -43,7 +45,7 @@ def api(layout: Layout, *, before: list[Reply] | None = None):
             return queue.pop(0)
         if request.params.get("action") == "wbgetentities":
             ids = request.params["ids"].split("|")
-            known = wikidata.reference_ids(layout)
+            known = wd_items.reference_ids(layout)
             entities = {i: entity(i, layout) if i in known else {"id": i, "missing": ""} for i in ids}
             return Reply(body={"entities": entities, "success": 1})
         if request.params.get("action") == "wbsearchentities":
@@ -73,11 +75,11 @@ def snapshot_file(project: Path) -> Path:
 
 def test_refresh_records_linked_items_in_batches(project, monkeypatch):
     kg = load(Layout(project))
-    monkeypatch.setattr(wikidata, "BATCH", 10)
+    monkeypatch.setattr(wd_refresh, "BATCH", 10)
     web, slept = client()
     with FakeServer(api(kg.layout)) as server, web:
-        path = wikidata.refresh(kg, web, api=server.url + "/w/api.php", today=date(2026, 11, 28))
-    linked = {wikidata.qid(t) for _, _, t in wikidata.linked_entities(kg)}
+        path = wd_refresh.refresh(kg, web, api=server.url + "/w/api.php", today=date(2026, 11, 28))
+    linked = {wd_items.qid(t) for _, _, t in wd_items.linked_entities(kg)}
     assert len(server.requests) == -(-len(linked) // 10) == 3
     for request in server.requests:
         assert request.headers["User-Agent"].startswith("afkg/")
@@ -102,7 +104,7 @@ def test_refresh_waits_as_asked_by_429_and_maxlag(project):
                      headers={"Retry-After": "5"})]
     web, slept = client()
     with FakeServer(api(kg.layout, before=replies)) as server, web:
-        wikidata.refresh(kg, web, api=server.url, today=date(2026, 11, 28))
+        wd_refresh.refresh(kg, web, api=server.url, today=date(2026, 11, 28))
     assert slept == [2.0, 5.0]
     assert len(server.requests) == 3
     assert snapshot_file(project).exists()
@@ -128,7 +130,7 @@ def test_refresh_failures_end_in_a_clear_message_and_change_nothing(project, rep
     web, _ = client()
     with FakeServer(api(kg.layout, before=replies)) as server, web:
         with pytest.raises(NetworkError) as info:
-            wikidata.refresh(kg, web, api=server.url)
+            wd_refresh.refresh(kg, web, api=server.url)
     assert message in str(info.value)
     assert "\n" not in str(info.value)
     assert snapshot_file(project).read_text(encoding="utf-8") == RECORDED
@@ -224,7 +226,7 @@ def test_check_uses_recorded_instance_of(project):
 def recorded_snapshot(project: Path) -> None:
     """A snapshot as refresh records it from the fake API (Albania and France with some claims)."""
     layout = Layout(project)
-    items = {q: wikidata.record_entity(entity(q, layout)) for q in ("Q222", "Q142")}
+    items = {q: wd_refresh.record_entity(entity(q, layout)) for q in ("Q222", "Q142")}
     snapshot_file(project).write_text(json.dumps({"retrieved": "2026-11-28", "items": items}), encoding="utf-8")
 
 
@@ -235,7 +237,7 @@ def test_compare_reports_agreeing_missing_and_conflicting(project):
     path.write_text(path.read_text(encoding="utf-8").replace(
         "org:member res:Albania ; org:organization res:NATO ;\n    afkg:membershipStatus afkg:Member",
         "org:member res:Albania ; org:organization res:NATO ;\n    afkg:membershipStatus afkg:Candidate"), encoding="utf-8")
-    rows = wikidata.compare(load(Layout(project)))
+    rows = wd_compare.compare(load(Layout(project)))
     got = {(r.status, r.subject, r.property, r.value) for r in rows}
     assert ("agrees", "Q142", "P463", "Q7184") in got
     assert ("agrees", "Q222", "P6", "Q316901") in got

@@ -23,9 +23,9 @@ _EXPORTS = {
     "load": "afkg.graph",
     "Report": "afkg.validate",
     "validate": "afkg.validate",
-    "Catalogue": "afkg.queries",
-    "StoredQuery": "afkg.queries",
-    "get_engine": "afkg.engines",
+    "Catalogue": "afkg.query.catalogue",
+    "StoredQuery": "afkg.query.catalogue",
+    "get_engine": "afkg.query.engines",
 }
 
 __all__ = sorted(_EXPORTS)

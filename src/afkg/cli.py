@@ -113,8 +113,8 @@ def stats(session: Session, fmt: str) -> None:
 def build(session: Session, out_dir: Path) -> None:
     """Load and validate the graph, then write it (Turtle, N-Triples) and its
     VoID/DCAT description. Nothing is written if the graph does not conform."""
-    from afkg import build as build_module
     from afkg import stats as stats_module
+    from afkg.publish import build as build_module
 
     kg = session.kg()
     result = build_module.build(kg, out_dir)
@@ -145,7 +145,7 @@ def build(session: Session, out_dir: Path) -> None:
 def export_command(session: Session, fmt: str, graph: str, output: Path | None, context_url: str | None,
                    frame: str | None) -> None:
     """Export the graph in an RDF format, with stable bytes."""
-    from afkg import export
+    from afkg.publish import export
 
     data = export.export(session.kg(), fmt, graph, context_url=context_url, frame=frame)
     if output is None:
@@ -160,7 +160,7 @@ def export_command(session: Session, fmt: str, graph: str, output: Path | None, 
 @click.pass_obj
 def context_command(session: Session, output: Path | None) -> None:
     """Print the JSON-LD context generated from the ontology."""
-    from afkg.context import build_context, context_text
+    from afkg.publish.context import build_context, context_text
 
     text = context_text(build_context(session.kg().ontology))
     _emit(text, output)
@@ -174,7 +174,7 @@ def docs_command(session: Session, out_dir: Path) -> None:
     """Write an HTML page documenting the ontology: classes, properties,
     alignments, and the shapes that apply to each class."""
     from afkg.atomic import write_atomic
-    from afkg.docs import ontology_page
+    from afkg.publish.docs import ontology_page
 
     kg = session.kg()
     path = out_dir / "index.html"
@@ -216,7 +216,7 @@ def _emit(text: str, output: Path | None) -> None:
 def _federation(allow: tuple[str, ...], redirects: tuple[str, ...]) -> Any:
     """The federation settings of ``--allow-service`` and ``--service-endpoint``."""
     from afkg.errors import UsageError
-    from afkg.federation import Federation
+    from afkg.query.federation import Federation
 
     mapping = {}
     for pair in redirects:
@@ -257,7 +257,7 @@ def query_list(session: Session, fmt: str) -> None:
     """List the stored queries with their summaries and parameters."""
     import json
 
-    from afkg.queries import Catalogue
+    from afkg.query.catalogue import Catalogue
 
     queries = Catalogue(session.layout).all()
     if fmt == "json":
@@ -278,7 +278,7 @@ def query_list(session: Session, fmt: str) -> None:
 @click.pass_obj
 def query_show(session: Session, name: str) -> None:
     """Show a stored query: header, parameters and SPARQL text."""
-    from afkg.queries import Catalogue
+    from afkg.query.catalogue import Catalogue
 
     q = Catalogue(session.layout).get(name)
     click.echo(f"{q.name} ({q.query_type}): {q.summary}")
@@ -299,9 +299,9 @@ def query_show(session: Session, name: str) -> None:
 def query_run(session: Session, name: str, params: tuple[str, ...], fmt: str, engine: str,
               output: Path | None, allow: tuple[str, ...], redirects: tuple[str, ...]) -> None:
     """Run the stored query NAME and print its results."""
-    from afkg.engines import get_engine
-    from afkg.queries import Catalogue, execute
-    from afkg.results import render
+    from afkg.query.catalogue import Catalogue, execute
+    from afkg.query.engines import get_engine
+    from afkg.query.results import render
 
     stored = Catalogue(session.layout).get(name)
     given = _parse_params(params)
@@ -316,9 +316,9 @@ def query_run(session: Session, name: str, params: tuple[str, ...], fmt: str, en
 def query_exec(session: Session, source: Any, params: tuple[str, ...], fmt: str, engine: str,
                output: Path | None, allow: tuple[str, ...], redirects: tuple[str, ...]) -> None:
     """Run an ad-hoc query from SOURCE (a file, or - for standard input)."""
-    from afkg.engines import get_engine
-    from afkg.queries import execute, from_text
-    from afkg.results import render
+    from afkg.query.catalogue import execute, from_text
+    from afkg.query.engines import get_engine
+    from afkg.query.results import render
 
     name = "stdin" if source.name == "<stdin>" else source.name
     ad_hoc = from_text(source.read(), name)
@@ -332,7 +332,7 @@ def query_exec(session: Session, source: Any, params: tuple[str, ...], fmt: str,
 def query_lint(session: Session) -> None:
     """Check every stored query: header YAML, keys, parameters, SPARQL syntax.
     Prints one line per problem and exits 1 if there is any."""
-    from afkg.queries import Catalogue, lint
+    from afkg.query.catalogue import Catalogue, lint
 
     catalogue = Catalogue(session.layout)
     problems = lint(catalogue)
@@ -355,7 +355,7 @@ def _api_option(function: Any) -> Any:
 def _api(api: str | None) -> str:
     import os
 
-    from afkg.wikidata import API, API_ENV
+    from afkg.wikidata.items import API, API_ENV
 
     return api or os.environ.get(API_ENV) or API
 
@@ -371,7 +371,7 @@ def link_check(session: Session) -> None:
     """Check the links offline: well-formed item IRIs, checked identifiers, no Q-id
     shared by two entities, labels and classes that agree with the recorded items.
     Lists the unlinked entities. Exits 1 if there is a problem."""
-    from afkg.wikidata import check
+    from afkg.wikidata.check import check
 
     problems, unlinked = check(session.kg())
     for problem in problems:
@@ -390,8 +390,8 @@ def link_check(session: Session) -> None:
 def link_refresh(session: Session, api: str | None, timeout: float) -> None:
     """Fetch every linked item from the Wikidata API and record it in
     data/wikidata/items.json (written only if every request succeeds)."""
-    from afkg.webclient import WebClient
-    from afkg.wikidata import refresh
+    from afkg.wikidata.client import WebClient
+    from afkg.wikidata.refresh import refresh
 
     kg = session.kg()
     with WebClient(timeout=timeout) as client:
@@ -405,8 +405,8 @@ def link_refresh(session: Session, api: str | None, timeout: float) -> None:
 def link_suggest(session: Session, api: str | None, timeout: float) -> None:
     """Search Wikidata for candidate items of the unlinked entities. Prints them for a
     person to confirm; nothing is written."""
-    from afkg.webclient import WebClient
-    from afkg.wikidata import suggest
+    from afkg.wikidata.client import WebClient
+    from afkg.wikidata.refresh import suggest
 
     with WebClient(timeout=timeout) as client:
         candidates = suggest(session.kg(), client, api=_api(api))
@@ -421,7 +421,7 @@ def link_suggest(session: Session, api: str | None, timeout: float) -> None:
 def link_compare(session: Session) -> None:
     """Set the graph's statements about linked items against the recorded Wikidata
     statements: agrees, missing in Wikidata, conflicts."""
-    from afkg.wikidata import compare
+    from afkg.wikidata.compare import compare
 
     rows = compare(session.kg())
     width = max((len(r.status) for r in rows), default=0)
@@ -436,7 +436,7 @@ def link_compare(session: Session) -> None:
 def link_quickstatements(session: Session, output: Path | None) -> None:
     """The graph's statements that Wikidata lacks, as QuickStatements V1 lines with
     references to the article."""
-    from afkg.wikidata import quickstatements
+    from afkg.wikidata.quickstatements import quickstatements
 
     lines, notes = quickstatements(session.kg())
     _emit("".join(line + "\n" for line in lines), output)

@@ -17,7 +17,7 @@ from rdflib import BNode, Graph, Literal, Node, URIRef
 from afkg.errors import InputError
 from afkg.graph import KnowledgeGraph
 from afkg.namespaces import AFKG, PREFIXES, RDF, SH, bind_prefixes
-from afkg.results import shorten
+from afkg.query.terms import shorten
 
 
 def short(term: Node | None) -> str | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from afkg import export, metadata
 from afkg.graph import KnowledgeGraph
+from afkg.publish import export, metadata
 from afkg.validate import Report, validate
 
 
@@ -25,7 +25,7 @@ def build(kg: KnowledgeGraph, out_dir: Path) -> BuildResult:
     report = validate(kg)
     if not report.conforms:
         return BuildResult(report=report, files=())
-    from afkg.context import context_text, load_context
+    from afkg.publish.context import context_text, load_context
 
     contents = {f"afkg.{ext}": export.export(kg, fmt) for fmt, (_, ext) in export.FORMATS.items()}
     contents["void.ttl"] = export.to_turtle(metadata.describe(kg, export.distribution_names()))

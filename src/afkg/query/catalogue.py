@@ -28,7 +28,7 @@ from typing import Any
 from afkg.errors import InputError, UsageError
 from afkg.layout import Layout
 from afkg.prefixes import PREFIXES
-from afkg.results import XSD, Term
+from afkg.query.terms import XSD, Term
 
 HEADER_KEYS = ("summary", "description", "tags", "params", "federated")
 PARAM_KEYS = ("type", "default", "enum", "description", "required")
@@ -311,7 +311,8 @@ def syntax_problem(query: StoredQuery) -> str | None:
     """
     import pyoxigraph as ox
 
-    from afkg.engines import to_oxigraph
+    from afkg.query.engines import oxigraph_syntax_position
+    from afkg.query.terms import to_oxigraph
 
     substitutions = {}
     for name, param in query.params.items():
@@ -332,15 +333,6 @@ def syntax_problem(query: StoredQuery) -> str | None:
         line = getattr(exc, "lineno", None) or 1
         return f"{query.path}:{line}: SPARQL syntax error (rdflib): {str(exc).splitlines()[0]}"
     return None
-
-
-def oxigraph_syntax_position(error: SyntaxError) -> tuple[int, int, str]:
-    """Line, column and reason of a pyoxigraph SPARQL syntax error ("error at 4:1: expected …")."""
-    message = str(error.msg)
-    match = re.match(r"error at (\d+):(\d+):\s*(.*)", message, flags=re.DOTALL)
-    if match:
-        return int(match.group(1)), int(match.group(2)), match.group(3).splitlines()[0]
-    return error.lineno or 1, error.offset or 1, message.splitlines()[0]
 
 
 _SAMPLES = {"iri": "res:Example", "xsd:string": "text", "xsd:integer": "1", "xsd:decimal": "1.0",
@@ -365,7 +357,7 @@ def lint(catalogue: Catalogue) -> list[str]:
 def federation_problem(query: StoredQuery) -> str | None:
     """Why a query's SERVICE use does not fit its header, or None."""
     from afkg.errors import UsageError
-    from afkg.federation import service_clauses
+    from afkg.query.federation import service_clauses
 
     try:
         clauses = service_clauses(query.text)
@@ -389,13 +381,13 @@ def execute(query: StoredQuery, engine: Any, given: dict[str, str] | None = None
     ``?_name`` is reported as ``name``.
     """
     from afkg.errors import SparqlSyntaxError
-    from afkg.results import SelectResult
+    from afkg.query.results import SelectResult
 
     bindings = query.bind(given or {})
     text = query.text
     try:
         if "service" in text.lower():
-            from afkg.federation import Federation, service_clauses
+            from afkg.query.federation import Federation, service_clauses
 
             if service_clauses(text):
                 text = (federation or Federation.default()).resolve(text, engine, bindings)

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from afkg.errors import UsageError
-from afkg.results import SelectResult, Term
+from afkg.query.results import SelectResult
+from afkg.query.terms import Term
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 ALLOW_ENV = "AFKG_ALLOWED_SERVICES"
@@ -202,7 +203,7 @@ class Federation:
 
     def _ask(self, clause: ServiceClause, query: str) -> str:
         from afkg.errors import NetworkError
-        from afkg.webclient import WebClient
+        from afkg.wikidata.client import WebClient
 
         endpoint = self.redirects.get(clause.endpoint, clause.endpoint)
         client = self.client or WebClient()

@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from afkg.namespaces import AFKG, DCTERMS, ONTOLOGY_IRI, OWL, RDF, RDFS, SH, SKOS
-from afkg.results import shorten
+from afkg.query.terms import shorten
 
 _NS = str(AFKG)
 _STYLE = """

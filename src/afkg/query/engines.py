@@ -2,7 +2,7 @@
 
 Both engines see the same graph (the ontology and every data file), receive
 parameters as RDF terms (oxigraph substitutions, rdflib initBindings), and
-answer with the engine-neutral results of :mod:`afkg.results`. The oxigraph
+answer with the engine-neutral results of :mod:`afkg.query.results`. The oxigraph
 engine never imports rdflib, so a cold query starts fast.
 """
 
@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from afkg.errors import InputError, QueryError, SparqlSyntaxError
 from afkg.layout import Layout
 from afkg.prefixes import PREFIXES
-from afkg.results import AskResult, GraphResult, Result, SelectResult, Term
+from afkg.query.results import AskResult, GraphResult, Result, SelectResult
+from afkg.query.terms import Term, from_oxigraph, from_rdflib, to_oxigraph, to_rdflib
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
-    from rdflib.term import Node
 
 ENGINES = ("oxigraph", "rdflib")
 """Engine names, the default first."""
@@ -34,6 +34,15 @@ class Engine(Protocol):
         ...
 
 
+def oxigraph_syntax_position(error: SyntaxError) -> tuple[int, int, str]:
+    """Line, column and reason of a pyoxigraph SPARQL syntax error ("error at 4:1: expected …")."""
+    message = str(error.msg)
+    match = re.match(r"error at (\d+):(\d+):\s*(.*)", message, flags=re.DOTALL)
+    if match:
+        return int(match.group(1)), int(match.group(2)), match.group(3).splitlines()[0]
+    return error.lineno or 1, error.offset or 1, message.splitlines()[0]
+
+
 def _select(variables: list[str], solutions: Any, convert: Any) -> SelectResult:
     """Rows of neutral terms from an engine's solutions (unbound variables left out)."""
     rows = []
@@ -47,35 +56,7 @@ def _select(variables: list[str], solutions: Any, convert: Any) -> SelectResult:
     return SelectResult(variables, rows)
 
 
-# --- oxigraph --------------------------------------------------------------------------
-
-def to_oxigraph(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """The pyoxigraph term for ``term``."""
-    import pyoxigraph as ox
-
-    if term.kind == "uri":
-        return ox.NamedNode(term.value)
-    if term.kind == "bnode":
-        return ox.BlankNode(term.value)
-    if term.lang:
-        return ox.Literal(term.value, language=term.lang)
-    if term.datatype:
-        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
-    return ox.Literal(term.value)
-
-
-def from_oxigraph(term: Any) -> Term:
-    """The neutral term for a pyoxigraph term."""
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return Term.uri(term.value)
-    if isinstance(term, ox.BlankNode):
-        return Term.bnode(term.value)
-    if isinstance(term, ox.Literal):
-        return Term.literal(term.value, term.datatype.value, term.language)
-    raise QueryError(f"unsupported term in results: {term!r}")
-
+# --- oxigraph ---------------------------------------------------------------------------
 
 class OxigraphEngine:
     """An in-memory pyoxigraph store holding the ontology and the data."""
@@ -121,42 +102,12 @@ class OxigraphEngine:
                 (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in answer
             ])
         except SyntaxError as exc:
-            from afkg.queries import oxigraph_syntax_position
-
             raise SparqlSyntaxError(*oxigraph_syntax_position(exc)) from None
         except (RuntimeError, ValueError, OSError) as exc:
             raise QueryError(f"query failed (oxigraph): {exc}") from None
 
 
 # --- rdflib ------------------------------------------------------------------------------
-
-def to_rdflib(term: Term) -> Node:
-    """The rdflib term for ``term``."""
-    from rdflib import BNode, Literal, URIRef
-
-    if term.kind == "uri":
-        return URIRef(term.value)
-    if term.kind == "bnode":
-        return BNode(term.value)
-    if term.lang:
-        return Literal(term.value, lang=term.lang)
-    if term.datatype:
-        return Literal(term.value, datatype=URIRef(term.datatype))
-    return Literal(term.value)
-
-
-def from_rdflib(term: Any) -> Term:
-    """The neutral term for an rdflib term."""
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, URIRef):
-        return Term.uri(str(term))
-    if isinstance(term, BNode):
-        return Term.bnode(str(term))
-    if isinstance(term, Literal):
-        return Term.literal(str(term), str(term.datatype) if term.datatype else None, term.language)
-    raise QueryError(f"unsupported term in results: {term!r}")
-
 
 class RdflibEngine:
     """An rdflib graph holding the ontology and the data."""

@@ -16,90 +16,10 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from afkg.errors import UsageError
 from afkg.prefixes import PREFIXES
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_STRING = XSD + "string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_INTEGER_TYPES = {XSD + t for t in (
-    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-    "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
-
-
-def canonical_lexical(value: str, datatype: str | None) -> str:
-    """The canonical lexical form of integers and decimals; other values unchanged."""
-    try:
-        if datatype == XSD + "decimal":
-            number = Decimal(value.strip())
-            if number == number.to_integral_value():
-                return f"{int(number)}.0"
-            return format(number.normalize(), "f")
-        if datatype in _INTEGER_TYPES:
-            return str(int(value.strip()))
-    except (InvalidOperation, ValueError):
-        return value
-    return value
-
-
-@dataclass(frozen=True, order=True)
-class Term:
-    """An RDF term: ``kind`` is ``uri``, ``literal`` or ``bnode``."""
-
-    kind: str
-    value: str
-    datatype: str | None = None
-    lang: str | None = None
-
-    @staticmethod
-    def uri(value: str) -> Term:
-        return Term("uri", value)
-
-    @staticmethod
-    def literal(value: str, datatype: str | None = None, lang: str | None = None) -> Term:
-        if lang:
-            return Term("literal", value, None, lang.lower())
-        if datatype in (None, XSD_STRING):
-            return Term("literal", value)
-        return Term("literal", canonical_lexical(value, datatype), datatype)
-
-    @staticmethod
-    def bnode(value: str) -> Term:
-        return Term("bnode", value)
-
-    def n3(self) -> str:
-        """The term in N-Triples syntax."""
-        if self.kind == "uri":
-            return f"<{self.value}>"
-        if self.kind == "bnode":
-            return f"_:{self.value}"
-        text = _escape_string(self.value)
-        if self.lang:
-            return f'"{text}"@{self.lang}'
-        if self.datatype:
-            return f'"{text}"^^<{self.datatype}>'
-        return f'"{text}"'
-
-    def short(self) -> str:
-        """The term as a reader wants it in a table: a prefixed name or the bare value."""
-        if self.kind == "uri":
-            return shorten(self.value)
-        if self.kind == "bnode":
-            return f"_:{self.value}"
-        return self.value
-
-
-def shorten(iri: str) -> str:
-    """``iri`` as a prefixed name when a known prefix fits, else ``<iri>``."""
-    best = None
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and (best is None or len(namespace) > len(PREFIXES[best])):
-            rest = iri[len(namespace):]
-            if rest and all(c.isalnum() or c in "_-." for c in rest) and not rest.endswith("."):
-                best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else f"<{iri}>"
+from afkg.query.terms import XSD, Term
 
 
 def escape(text: str) -> str:
@@ -110,11 +30,6 @@ def escape(text: str) -> str:
 def quoteattr(text: str) -> str:
     """``text`` as a double-quoted XML attribute value."""
     return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;") + '"'
-
-
-def _escape_string(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-            .replace("\r", "\\r").replace("\t", "\\t"))
 
 
 @dataclass
@@ -256,7 +171,7 @@ def _ask(result: AskResult, fmt: str) -> str:
 def _graph(result: GraphResult, fmt: str) -> str:
     import pyoxigraph as ox
 
-    from afkg.engines import to_oxigraph
+    from afkg.query.terms import to_oxigraph
 
     triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in result.triples]
     if fmt == "ntriples":

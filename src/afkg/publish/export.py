@@ -83,7 +83,7 @@ def _sorted_lines(text: str) -> bytes:
 
 def named_graphs(kg: KnowledgeGraph, which: str = "all") -> dict[URIRef, Graph]:
     """The export's graphs by name, each with stable blank-node labels."""
-    from afkg import metadata
+    from afkg.publish import metadata
 
     if which not in GRAPHS:
         raise UsageError(f"unknown graph '{which}' (graphs: {', '.join(GRAPHS)})")
@@ -136,7 +136,7 @@ def _trig(graphs: dict[URIRef, Graph]) -> bytes:
 def _rdfxml(graph: Graph) -> bytes:
     import pyoxigraph as ox
 
-    from afkg.engines import from_rdflib, to_oxigraph
+    from afkg.query.terms import from_rdflib, to_oxigraph
 
     triples = sorted(tuple(from_rdflib(t) for t in triple) for triple in graph)
     used = {str(t.value) for triple in triples for t in triple if t.kind == "uri"}
@@ -167,8 +167,8 @@ def export(kg: KnowledgeGraph, fmt: str, graph: str = "all", *,
         return _ntriples(union)
     if fmt == "rdfxml":
         return _rdfxml(union)
-    from afkg.context import load_context
-    from afkg.jsonld_export import to_jsonld
+    from afkg.publish.context import load_context
+    from afkg.publish.jsonld import to_jsonld
 
     context = load_context(kg.layout.context_file)
     nquads = _ntriples(union).decode("utf-8")

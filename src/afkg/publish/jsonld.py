@@ -3,7 +3,7 @@ so that each event, fact or actor carries what it points to.
 
 The RDF goes to pyld as sorted N-Quads, so that the same graph always gives the
 same JSON. pyld only ever sees the local document loader of
-:func:`afkg.context.local_loader`: nothing is fetched.
+:func:`afkg.publish.context.local_loader`: nothing is fetched.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
-from afkg.context import CONTEXT_URL, local_loader
 from afkg.errors import UsageError
 from afkg.namespaces import AFKG, RDFS
+from afkg.publish.context import CONTEXT_URL, local_loader
 
 FRAMES = {
     "events": AFKG.Event,

@@ -1,0 +1,163 @@
+"""RDF terms in one engine-neutral form, and their conversions to and from the engines' own terms.
+
+Engines, results and federation all speak :class:`Term`; this module imports
+neither engine at load time, so each engine pays only for its own imports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from afkg.errors import QueryError
+from afkg.prefixes import PREFIXES
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    from rdflib.term import Node
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_INTEGER_TYPES = {XSD + t for t in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+
+
+def canonical_lexical(value: str, datatype: str | None) -> str:
+    """The canonical lexical form of integers and decimals; other values unchanged."""
+    try:
+        if datatype == XSD + "decimal":
+            number = Decimal(value.strip())
+            if number == number.to_integral_value():
+                return f"{int(number)}.0"
+            return format(number.normalize(), "f")
+        if datatype in _INTEGER_TYPES:
+            return str(int(value.strip()))
+    except (InvalidOperation, ValueError):
+        return value
+    return value
+
+
+@dataclass(frozen=True, order=True)
+class Term:
+    """An RDF term: ``kind`` is ``uri``, ``literal`` or ``bnode``."""
+
+    kind: str
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+    @staticmethod
+    def uri(value: str) -> Term:
+        return Term("uri", value)
+
+    @staticmethod
+    def literal(value: str, datatype: str | None = None, lang: str | None = None) -> Term:
+        if lang:
+            return Term("literal", value, None, lang.lower())
+        if datatype in (None, XSD_STRING):
+            return Term("literal", value)
+        return Term("literal", canonical_lexical(value, datatype), datatype)
+
+    @staticmethod
+    def bnode(value: str) -> Term:
+        return Term("bnode", value)
+
+    def n3(self) -> str:
+        """The term in N-Triples syntax."""
+        if self.kind == "uri":
+            return f"<{self.value}>"
+        if self.kind == "bnode":
+            return f"_:{self.value}"
+        text = _escape_string(self.value)
+        if self.lang:
+            return f'"{text}"@{self.lang}'
+        if self.datatype:
+            return f'"{text}"^^<{self.datatype}>'
+        return f'"{text}"'
+
+    def short(self) -> str:
+        """The term as a reader wants it in a table: a prefixed name or the bare value."""
+        if self.kind == "uri":
+            return shorten(self.value)
+        if self.kind == "bnode":
+            return f"_:{self.value}"
+        return self.value
+
+
+def shorten(iri: str) -> str:
+    """``iri`` as a prefixed name when a known prefix fits, else ``<iri>``."""
+    best = None
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and (best is None or len(namespace) > len(PREFIXES[best])):
+            rest = iri[len(namespace):]
+            if rest and all(c.isalnum() or c in "_-." for c in rest) and not rest.endswith("."):
+                best = prefix
+    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else f"<{iri}>"
+
+
+def _escape_string(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            .replace("\r", "\\r").replace("\t", "\\t"))
+
+
+# --- oxigraph --------------------------------------------------------------------------
+
+def to_oxigraph(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The pyoxigraph term for ``term``."""
+    import pyoxigraph as ox
+
+    if term.kind == "uri":
+        return ox.NamedNode(term.value)
+    if term.kind == "bnode":
+        return ox.BlankNode(term.value)
+    if term.lang:
+        return ox.Literal(term.value, language=term.lang)
+    if term.datatype:
+        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
+    return ox.Literal(term.value)
+
+
+def from_oxigraph(term: Any) -> Term:
+    """The neutral term for a pyoxigraph term."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return Term.uri(term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term.bnode(term.value)
+    if isinstance(term, ox.Literal):
+        return Term.literal(term.value, term.datatype.value, term.language)
+    raise QueryError(f"unsupported term in results: {term!r}")
+
+
+def to_rdflib(term: Term) -> Node:
+    """The rdflib term for ``term``."""
+    from rdflib import BNode, Literal, URIRef
+
+    if term.kind == "uri":
+        return URIRef(term.value)
+    if term.kind == "bnode":
+        return BNode(term.value)
+    if term.lang:
+        return Literal(term.value, lang=term.lang)
+    if term.datatype:
+        return Literal(term.value, datatype=URIRef(term.datatype))
+    return Literal(term.value)
+
+
+def from_rdflib(term: Any) -> Term:
+    """The neutral term for an rdflib term."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return Term.uri(str(term))
+    if isinstance(term, BNode):
+        return Term.bnode(str(term))
+    if isinstance(term, Literal):
+        return Term.literal(str(term), str(term.datatype) if term.datatype else None, term.language)
+    raise QueryError(f"unsupported term in results: {term!r}")
+
+
