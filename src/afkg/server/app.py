@@ -62,22 +62,26 @@ def create_app(config: ServerConfig | None = None, *, service: Service | None = 
 
     ``extra_routes`` are added after the server's own (HTML pages, static files);
     ``sparql_page`` answers browsers that open ``/sparql`` without a query.
-    The workers start with the application's lifespan and end with it.
+    The workers start with the application's lifespan; they end with it when the
+    application loaded the service itself (a caller that passes ``service`` ends it).
     """
     config = service.config if service is not None else (config or ServerConfig())
     holder: dict[str, Service | None] = {"service": service}
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if holder["service"] is None:
+        owned = holder["service"] is None
+        if owned:
             holder["service"] = Service.load(config)
         loaded = holder["service"]
+        assert loaded is not None
         app.state.service = loaded
         await loaded.pool.attach()
         try:
             yield
         finally:
-            loaded.close()
+            if owned:
+                loaded.close()
 
     middleware = [Middleware(AccessLog, log_format=config.log_format, stream=log_stream)]
     if config.cors:
