@@ -167,10 +167,13 @@ def test_unserviceable_accept_is_406(http):
     assert "image/png" in response.text
 
 
-def test_select_asked_only_in_a_graph_format_is_406(http):
-    response = http.get("/sparql", params={"query": MISSIONS}, headers={"Accept": "text/turtle"})
-    assert response.status_code == 406
-    assert "SELECT" in response.text
+def test_a_client_that_accepts_only_the_other_kind_gets_the_default_format(http):
+    select = http.get("/sparql", params={"query": MISSIONS}, headers={"Accept": "text/turtle"})
+    construct = http.get("/sparql", params={"query": MISSIONS_GRAPH},
+                         headers={"Accept": "application/sparql-results+json"})
+    assert select.headers["content-type"] == "application/sparql-results+json"
+    assert rows(select) == EXPECTED_MISSIONS
+    assert construct.headers["content-type"] == "text/turtle; charset=utf-8"
 
 
 # --- dataset parameters -------------------------------------------------------------------

@@ -104,6 +104,9 @@ async def sparql(request: Request) -> Response:
     if tabular is None and graph is None:
         return error(406, f"no acceptable format for {accept!r}; this endpoint writes "
                           + ", ".join(media_type(f).split(";")[0] for f in TABULAR + GRAPH), _vary())
+    # A client that accepts one kind of result gets the other kind in its default format
+    # (clients such as rdflib's SPARQLStore ask for SPARQL results even for CONSTRUCT).
+    tabular, graph = tabular or TABULAR[0], graph or GRAPH[0]
     dataset_given = bool(graphs["default-graph-uri"] or graphs["named-graph-uri"])
     task = {
         "kind": "sparql", "query": text, "tabular": tabular, "graph": graph,
