@@ -118,6 +118,10 @@ def build(session: Session, out_dir: Path, store_dir: Path | None) -> None:
     from afkg import stats as stats_module
     from afkg.publish import build as build_module
 
+    if store_dir is not None:
+        from afkg.server.store import check_store_target
+
+        check_store_target(store_dir)
     kg = session.kg()
     result = build_module.build(kg, out_dir)
     if not result.report.conforms:

@@ -108,7 +108,8 @@ def choose(accept: str | None, formats: tuple[str, ...]) -> str | None:
     ranges = parse_accept(accept)
     best, best_q = None, 0.0
     for fmt in formats:
-        q = max(quality(ranges, m) for m in _ACCEPTED[fmt])
+        primary, *aliases = _ACCEPTED[fmt]
+        q = max([quality(ranges, primary)] + [r.q for r in ranges for m in aliases if r.matches(m) == 2])
         if q > best_q:
             best, best_q = fmt, q
     return best

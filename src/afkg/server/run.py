@@ -44,9 +44,10 @@ def serve(config: ServerConfig, host: str, port: int, *, forwarded_allow_ips: st
     from afkg.server.app import create_app
     from afkg.server.service import Service
 
-    service = Service.load(config)
     sock = _listen(host, port)
+    service = None
     try:
+        service = Service.load(config)
         service.start()
         app = create_app(service=service)
         server = uvicorn.Server(uvicorn.Config(
@@ -60,5 +61,6 @@ def serve(config: ServerConfig, host: str, port: int, *, forwarded_allow_ips: st
         stream.flush()
         server.run(sockets=[sock])
     finally:
-        service.close()
+        if service is not None:
+            service.close()
         sock.close()

@@ -61,6 +61,16 @@ def open_store(directory: str | Path) -> ox.Store:
         raise InputError(f"{folder}: cannot open the store ({exc})") from None
 
 
+def check_store_target(directory: str | Path) -> Path:
+    """``directory`` if a store may be written there (absent, empty, or a store already); else an InputError."""
+    target = Path(directory)
+    if target.exists() and not (target / MARKER).is_file():
+        if not target.is_dir() or any(target.iterdir()):
+            raise InputError(f"{target}: exists and is not a store written by 'afkg build --store'; "
+                             "choose another folder")
+    return target
+
+
 def write_store(layout: Layout, directory: str | Path) -> Path:
     """Write the ontology and data of ``layout`` as an on-disk store in ``directory``.
 
@@ -69,11 +79,7 @@ def write_store(layout: Layout, directory: str | Path) -> Path:
     """
     import pyoxigraph as ox
 
-    target = Path(directory)
-    if target.exists() and not (target / MARKER).is_file():
-        if not target.is_dir() or any(target.iterdir()):
-            raise InputError(f"{target}: exists and is not a store written by 'afkg build --store'; "
-                             "choose another folder")
+    target = check_store_target(directory)
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
