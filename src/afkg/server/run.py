@@ -29,11 +29,11 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def base_url(sock: socket.socket, root_path: str = "") -> str:
-    """The URL of the server listening on ``sock``."""
+def base_url(sock: socket.socket) -> str:
+    """The URL of the server listening on ``sock`` (as reached directly, not through a proxy)."""
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}{root_path.rstrip('/')}/"
+    return f"http://{shown}:{port}/"
 
 
 def serve(config: ServerConfig, host: str, port: int, *, forwarded_allow_ips: str | None = None,
@@ -55,7 +55,7 @@ def serve(config: ServerConfig, host: str, port: int, *, forwarded_allow_ips: st
             root_path=config.root_path, proxy_headers=forwarded_allow_ips is not None,
             forwarded_allow_ips=forwarded_allow_ips, timeout_graceful_shutdown=max(config.timeout, 5.0),
             h11_max_incomplete_event_size=MAX_BODY_BYTES, server_header=False))
-        url = base_url(sock, config.root_path)
+        url = base_url(sock)
         stream = out or sys.stdout
         stream.write(f"afkg: serving {url} (sparql endpoint {url}sparql)\n")
         stream.flush()
