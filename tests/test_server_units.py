@@ -166,3 +166,25 @@ def test_an_allowed_service_is_called_through_afkg_client_only():
     finally:
         allowed.pool.close()
         trap.close()
+
+
+def test_the_module_level_app_is_built_on_first_use_without_loading():
+    from starlette.applications import Starlette
+
+    import afkg.server
+
+    first = afkg.server.app
+    assert isinstance(first, Starlette)
+    assert afkg.server.app is first
+    assert not hasattr(first.state, "service")
+
+
+def test_a_variable_service_endpoint_is_refused_with_nothing_sent():
+    from afkg.server.execution import Refused, Worker
+
+    worker = Worker(layout=None, store=None)
+    with pytest.raises(Refused) as refused:
+        worker._services("SELECT * WHERE { SERVICE ?where { ?s ?p ?o } }")
+    assert refused.value.status == 400
+    assert str(refused.value).count("nothing was sent") == 1
+    assert worker._services('SELECT * WHERE { ?s ?p "customer service" }') is False

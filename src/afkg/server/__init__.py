@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from afkg.server.app import create_app
+from afkg.server.application import create_app
 from afkg.server.config import ServerConfig
 
 __all__ = ["ServerConfig", "app", "create_app"]

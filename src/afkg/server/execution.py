@@ -206,7 +206,8 @@ class Worker:
         try:
             clauses = service_clauses(unescaped)
         except UsageError as exc:
-            raise Refused(400, f"{exc}; nothing was sent") from None
+            message = str(exc)
+            raise Refused(400, message if "nothing was sent" in message else f"{message}; nothing was sent") from None
         if not clauses:
             return False
         try:

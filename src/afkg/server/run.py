@@ -41,7 +41,7 @@ def serve(config: ServerConfig, host: str, port: int, *, forwarded_allow_ips: st
     """Load and check the graph, start the workers, print the URL, and serve until SIGTERM or Ctrl-C."""
     import uvicorn
 
-    from afkg.server.app import create_app
+    from afkg.server.application import create_app
     from afkg.server.service import Service
 
     sock = _listen(host, port)
