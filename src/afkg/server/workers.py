@@ -138,6 +138,7 @@ class QueryPool:
         self._executor = ThreadPoolExecutor(max_workers=size + 1, thread_name_prefix="afkg-query")
         self._lock = threading.Lock()
         self._closed = False
+        self._restarts: list[threading.Thread] = []
         self.replaced = 0
         """Workers ended by the timeout or a crash and started again."""
 
@@ -220,13 +221,19 @@ class QueryPool:
                 except RuntimeError:
                     fresh.kill()
 
-        threading.Thread(target=start_new, name="afkg-worker-restart", daemon=True).start()
+        thread = threading.Thread(target=start_new, name="afkg-worker-restart", daemon=True)
+        with self._lock:
+            self._restarts = [t for t in self._restarts if t.is_alive()] + [thread]
+        thread.start()
 
     def close(self) -> None:
         """End every worker."""
         with self._lock:
             self._closed = True
             workers, self._workers = self._workers, []
+            restarts, self._restarts = self._restarts, []
         for worker in workers:
             worker.kill()
+        for thread in restarts:
+            thread.join(START_TIMEOUT)
         self._idle = None
