@@ -109,13 +109,19 @@ def stats(session: Session, fmt: str) -> None:
     default=Path("dist"), show_default=True,
     help="Folder to write into.",
 )
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write an on-disk pyoxigraph store here, for 'afkg serve --store'.")
 @click.pass_obj
-def build(session: Session, out_dir: Path) -> None:
+def build(session: Session, out_dir: Path, store_dir: Path | None) -> None:
     """Load and validate the graph, then write it (Turtle, N-Triples) and its
     VoID/DCAT description. Nothing is written if the graph does not conform."""
     from afkg import stats as stats_module
     from afkg.publish import build as build_module
 
+    if store_dir is not None:
+        from afkg.server.store import check_store_target
+
+        check_store_target(store_dir)
     kg = session.kg()
     result = build_module.build(kg, out_dir)
     if not result.report.conforms:
@@ -128,6 +134,10 @@ def build(session: Session, out_dir: Path) -> None:
     click.echo("Facts per section: " + ", ".join(f"{k} {v}" for k, v in figures.facts_per_section.items()))
     for path in result.files:
         click.echo(f"Wrote {path}")
+    if store_dir is not None:
+        from afkg.server.store import write_store
+
+        click.echo(f"Wrote store {write_store(session.layout, store_dir)}")
 
 
 @cli.command("export")
@@ -341,6 +351,47 @@ def query_lint(session: Session) -> None:
     if problems:
         sys.exit(1)
     click.echo(f"{len(catalogue.names())} queries, no problems")
+
+
+# --- serving ---------------------------------------------------------------------------------
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port; the URL printed names it).")
+@click.option("--timeout", type=float, default=10.0, show_default=True,
+              help="Seconds a query may run before it is stopped (its worker is replaced).")
+@click.option("--max-rows", type=int, default=10000, show_default=True,
+              help="Rows (or triples) returned at most; more are dropped and the answer says so.")
+@click.option("--max-concurrent", type=int, default=4, show_default=True,
+              help="Queries run at once (one worker process each).")
+@click.option("--max-queued", type=int, default=0, show_default=True,
+              help="Queries that may wait for a worker; beyond that, 503 with Retry-After.")
+@click.option("--cors", multiple=True, metavar="ORIGIN", help="Allow cross-origin requests from ORIGIN; repeatable.")
+@click.option("--allow-service", "allow", multiple=True, metavar="URL",
+              help="Let queries call SERVICE <URL> (through afkg's client); repeatable. None by default.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="Serve the on-disk store written by 'afkg build --store DIR' instead of parsing the files.")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Access log format (one line per request on standard error).")
+@click.option("--root-path", default="", metavar="PATH",
+              help="URL prefix under which a reverse proxy serves the application, e.g. /kg.")
+@click.option("--forwarded-allow-ips", default=None, metavar="IPS",
+              help="Trust X-Forwarded-For/-Proto from these proxy addresses (comma-separated).")
+@click.pass_obj
+def serve(session: Session, host: str, port: int, timeout: float, max_rows: int, max_concurrent: int,
+          max_queued: int, cors: tuple[str, ...], allow: tuple[str, ...], store_dir: str | None, log_format: str,
+          root_path: str, forwarded_allow_ips: str | None) -> None:
+    """Serve the graph read-only: a SPARQL 1.1 endpoint at /sparql and the stored
+    queries at /api/queries (OpenAPI at /openapi.json). The graph is validated
+    first; a graph that does not conform is not served."""
+    from afkg.server.config import ServerConfig
+    from afkg.server.run import serve as run_server
+
+    config = ServerConfig(root=str(session.layout.root), store=store_dir, timeout=timeout, max_rows=max_rows,
+                          max_concurrent=max_concurrent, max_queued=max_queued, cors=cors, allow_service=allow,
+                          log_format=log_format, root_path=root_path)
+    run_server(config, host, port, forwarded_allow_ips=forwarded_allow_ips)
 
 
 # --- Wikidata links --------------------------------------------------------------------------

@@ -1,0 +1,29 @@
+"""The HTTP server: a read-only SPARQL 1.1 endpoint and the stored queries as a web API.
+
+``create_app(config)`` builds the ASGI application; ``afkg.server:app`` is one built
+on first use from the environment (``AFKG_ROOT``), for ASGI servers other than
+``afkg serve``::
+
+    uvicorn afkg.server:app
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from afkg.server.application import create_app
+from afkg.server.config import ServerConfig
+
+__all__ = ["ServerConfig", "app", "create_app"]
+
+_app: Any = None
+
+
+def __getattr__(name: str) -> Any:
+    """``app``: the application with the default settings, built on first access."""
+    global _app
+    if name == "app":
+        if _app is None:
+            _app = create_app(ServerConfig())
+        return _app
+    raise AttributeError(f"module 'afkg.server' has no attribute {name!r}")

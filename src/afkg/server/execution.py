@@ -1,0 +1,329 @@
+"""What a worker process does with one request: check, run, bound and write a query's results.
+
+Everything here runs inside a worker (see :mod:`afkg.server.workers`), so that a
+query that runs away can be stopped by ending the process. Each function takes a
+plain dict (the task) and returns a plain dict (the answer): ``status``, ``body``
+(bytes), ``media`` (the format name), ``rows`` and ``truncated`` (the row bound, or
+None).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from afkg.errors import AfkgError, NetworkError, QueryError, SparqlSyntaxError, UsageError
+from afkg.layout import Layout
+from afkg.prefixes import PREFIXES
+from afkg.query.results import AskResult, GraphResult, Result, SelectResult, render
+from afkg.query.terms import from_oxigraph, to_oxigraph
+from afkg.server.negotiation import GRAPH, TABULAR
+
+MAX_NESTING = 200
+"""Deepest bracket, brace or parenthesis nesting accepted in a query text."""
+TRUNCATED_LINK = "urn:afkg:truncated:{limit}"
+"""The ``head.link`` entry of SPARQL JSON and XML results cut at the row bound."""
+CLI_FORMATS = ("csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld")
+"""Formats that :func:`afkg.query.results.render` writes (the same bytes as ``afkg query run``)."""
+
+
+class Refused(AfkgError):
+    """A request the endpoint will not run; ``status`` is its HTTP status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def nesting_depth(text: str, limit: int = MAX_NESTING) -> int:
+    """The deepest nesting of ``( [ {`` in ``text``, ignoring strings, IRIs and comments;
+    counting stops once ``limit`` is passed."""
+    depth = deepest = 0
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+        elif c == "<":
+            match = re.compile(r"<[^\s<>\"{}|^`\\]*>").match(text, i)
+            if match:
+                i = match.end() - 1
+        elif c in "\"'":
+            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if text[j] == "\\" else 1
+            i = j + len(quote) - 1
+        elif c in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+        elif c in ")]}":
+            depth = max(depth - 1, 0)
+        i += 1
+    return deepest
+
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def unescape_codepoints(text: str) -> str:
+    """``text`` with its ``\\uXXXX`` and ``\\UXXXXXXXX`` escapes replaced, as SPARQL does before parsing."""
+    def replace(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match.group(0)
+
+    return _ESCAPE.sub(replace, text)
+
+
+class DatasetView:
+    """A store seen through a dataset: the union of its graphs by default, or the
+    graphs a request names (never fetched; graphs the store lacks are empty)."""
+
+    def __init__(self, store: Any, default_graphs: list[str] | None = None,
+                 named_graphs: list[str] | None = None) -> None:
+        import pyoxigraph as ox
+
+        self.store = store
+        self.options: dict[str, Any] = {}
+        if default_graphs is None and named_graphs is None:
+            self.options["use_default_graph_as_union"] = True
+        else:
+            self.options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []]
+            if named_graphs is not None:
+                self.options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+
+    def query(self, text: str, **options: Any) -> Any:
+        return self.store.query(text, **{**options, **self.options})
+
+
+def _engine(layout: Layout, view: DatasetView) -> Any:
+    """afkg's oxigraph engine over ``view`` instead of its own in-memory store."""
+    from afkg.query.engines import OxigraphEngine
+
+    engine = OxigraphEngine(layout)
+    engine._store = view  # noqa: SLF001 - the engine reads its store through this attribute
+    return engine
+
+
+@dataclass
+class Worker:
+    """The state a worker process keeps between requests."""
+
+    layout: Layout
+    store: Any
+    allow_service: tuple[str, ...] = ()
+    stored: dict[str, Any] = field(default_factory=dict)
+
+    def handle(self, task: dict[str, Any]) -> dict[str, Any]:
+        """The answer to ``task``; every afkg error becomes a status and a one-line message."""
+        try:
+            if task["kind"] == "sparql":
+                return self.sparql(task)
+            if task["kind"] == "stored":
+                return self.stored_query(task)
+            if task["kind"] == "ping":
+                return {"status": 200, "body": b"ok", "media": "text"}
+            raise Refused(400, f"unknown task {task['kind']!r}")
+        except Refused as exc:
+            return _error(exc.status, str(exc))
+        except SparqlSyntaxError as exc:
+            return _error(400, str(exc))
+        except UsageError as exc:
+            return _error(400, str(exc))
+        except NetworkError as exc:
+            return _error(502, str(exc))
+        except AfkgError as exc:
+            return _error(500, str(exc))
+
+    # --- /sparql ---------------------------------------------------------------------------
+
+    def sparql(self, task: dict[str, Any]) -> dict[str, Any]:
+        text: str = task["query"]
+        if nesting_depth(text) > MAX_NESTING:
+            raise Refused(400, f"query nests brackets deeper than {MAX_NESTING} levels")
+        view = DatasetView(self.store, task.get("default_graphs"), task.get("named_graphs"))
+        max_rows: int = task["max_rows"]
+        if self._services(text):
+            from afkg.query.catalogue import StoredQuery, execute
+            from afkg.query.federation import Federation
+
+            ad_hoc = StoredQuery(name="query", path=Path("query"), text=text, summary="", query_type="SELECT")
+            result = execute(ad_hoc, _engine(self.layout, view), {}, Federation(allowed=set(self.allow_service)))
+            return _answer(result, task, max_rows)
+        import pyoxigraph as ox
+
+        try:
+            answer = view.query(text, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            if _is_update(text):
+                raise Refused(400, "this is a SPARQL update; the endpoint is read-only and runs queries only") from None
+            from afkg.query.engines import oxigraph_syntax_position
+
+            raise SparqlSyntaxError(*oxigraph_syntax_position(exc)) from None
+        try:
+            if isinstance(answer, ox.QueryBoolean):
+                return _answer(AskResult(bool(answer)), task, max_rows)
+            if isinstance(answer, ox.QuerySolutions):
+                fmt = _format(task, "tabular")
+                variables = [v.value for v in answer.variables]
+                rows = []
+                for solution in answer:
+                    if len(rows) == max_rows + 1:
+                        break
+                    rows.append({v: from_oxigraph(solution[v]) for v in variables if solution[v] is not None})
+                return _answer(SelectResult(variables, rows), task, max_rows, fmt)
+            _format(task, "graph")
+            triples = []
+            for triple in answer:
+                if len(triples) == max_rows + 1:
+                    break
+                triples.append((from_oxigraph(triple.subject), from_oxigraph(triple.predicate),
+                                from_oxigraph(triple.object)))
+            truncated = len(triples) > max_rows
+            result = GraphResult(triples[:max_rows])
+            return _answer(result, task, max_rows, truncated=truncated)
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise QueryError(f"query failed (oxigraph): {exc}") from None
+
+    def _services(self, text: str) -> bool:
+        """Whether ``text`` calls SERVICE; refused unless every endpoint is allowed.
+
+        oxigraph reads keywords in ASCII case after replacing ``\\u`` escapes, so a text
+        that does not hold "service" in any case after unescaping cannot call one;
+        any other text is parsed (by rdflib) and judged from its algebra.
+        """
+        unescaped = unescape_codepoints(text)
+        if "service" not in unescaped.casefold():
+            return False
+        from afkg.query.federation import Federation, service_clauses
+
+        try:
+            clauses = service_clauses(unescaped)
+        except UsageError as exc:
+            message = str(exc)
+            raise Refused(400, message if "nothing was sent" in message else f"{message}; nothing was sent") from None
+        if not clauses:
+            return False
+        try:
+            Federation(allowed=set(self.allow_service)).check(clauses)
+        except UsageError as exc:
+            raise Refused(403, str(exc)) from None
+        return True
+
+    # --- /api/queries ------------------------------------------------------------------------
+
+    def stored_query(self, task: dict[str, Any]) -> dict[str, Any]:
+        from afkg.query.catalogue import Catalogue, execute
+        from afkg.query.federation import Federation
+
+        name: str = task["name"]
+        if name not in self.stored:
+            self.stored[name] = Catalogue(self.layout).get(name)
+        query = self.stored[name]
+        engine = _engine(self.layout, DatasetView(self.store))
+        result = execute(query, engine, dict(task.get("params") or {}), Federation(allowed=set(self.allow_service)))
+        max_rows: int = task["max_rows"]
+        if isinstance(result, SelectResult):
+            offset: int = task.get("offset") or 0
+            limit: int | None = task.get("limit")
+            total = len(result.rows)
+            end = total if limit is None else min(total, offset + limit)
+            window = result.rows[offset:end]
+            truncated = len(window) > max_rows
+            window = window[:max_rows]
+            answer = _answer(SelectResult(result.variables, window), task, max_rows, task["format"],
+                             truncated=truncated)
+            following = offset + len(window)
+            if following < total and (limit is not None or truncated):
+                answer["next_offset"] = following
+                answer["next_limit"] = limit if limit is not None else max_rows
+            return answer
+        if isinstance(result, GraphResult) and len(result.triples) > max_rows:
+            return _answer(GraphResult(result.triples[:max_rows]), task, max_rows, task["format"], truncated=True)
+        return _answer(result, task, max_rows, task["format"])
+
+
+def _format(task: dict[str, Any], kind: str) -> str:
+    """The format negotiated for a result of ``kind``; 406 when the client accepts none."""
+    fmt = task.get(kind)
+    allowed = TABULAR if kind == "tabular" else GRAPH
+    if fmt is None or fmt not in allowed:
+        names = ", ".join(allowed)
+        raise Refused(406, f"no acceptable format for a {'SELECT or ASK' if kind == 'tabular' else 'graph'} "
+                           f"result; this endpoint writes {names}")
+    return fmt
+
+
+def _answer(result: Result, task: dict[str, Any], max_rows: int, fmt: str | None = None,
+            truncated: bool | None = None) -> dict[str, Any]:
+    """The answer dict for ``result``, with the row bound applied to SELECT results."""
+    if isinstance(result, SelectResult):
+        fmt = fmt or _format(task, "tabular")
+        if truncated is None:
+            truncated = len(result.rows) > max_rows
+        if truncated:
+            result = SelectResult(result.variables, result.rows[:max_rows])
+        body = render(result, fmt)
+        if truncated:
+            body = _mark_truncated(body, fmt, max_rows)
+        return _ok(body, fmt, len(result.rows), max_rows if truncated else None)
+    if isinstance(result, AskResult):
+        fmt = fmt or _format(task, "tabular")
+        return _ok(render(result, fmt), fmt, 1, None)
+    fmt = fmt or _format(task, "graph")
+    if fmt in CLI_FORMATS:
+        body = render(result, fmt)
+    else:
+        body = _serialize(result, fmt)
+    return _ok(body, fmt, len(result.triples), max_rows if truncated else None)
+
+
+def _serialize(result: GraphResult, fmt: str) -> str:
+    """A graph result in RDF/XML, N-Quads or TriG (the triples in the default graph)."""
+    import pyoxigraph as ox
+
+    formats = {"rdfxml": ox.RdfFormat.RDF_XML, "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+    if fmt == "rdfxml":
+        items: list[Any] = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in result.triples]
+        return ox.serialize(items, format=formats[fmt]).decode("utf-8")
+    quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.DefaultGraph()) for s, p, o in result.triples]
+    return ox.serialize(quads, format=formats[fmt]).decode("utf-8")
+
+
+def _mark_truncated(body: str, fmt: str, limit: int) -> str:
+    """SPARQL JSON and XML results with the truncation link in their head."""
+    link = TRUNCATED_LINK.format(limit=limit)
+    if fmt == "json":
+        data = json.loads(body)
+        data["head"]["link"] = [link]
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "xml":
+        return body.replace("  </head>", f'    <link href="{link}"/>\n  </head>', 1)
+    return body
+
+
+def _ok(body: str, fmt: str, rows: int, truncated: int | None) -> dict[str, Any]:
+    return {"status": 200, "body": body.encode("utf-8"), "media": fmt, "rows": rows, "truncated": truncated}
+
+
+def _error(status: int, message: str) -> dict[str, Any]:
+    return {"status": status, "body": (message + "\n").encode("utf-8"), "media": "text", "rows": None,
+            "truncated": None, "message": message}
+
+
+def _is_update(text: str) -> bool:
+    """Whether ``text`` parses as a SPARQL update (parsed only, never run)."""
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parseUpdate(text)
+    except Exception:  # the parser raises assorted errors
+        return False
+    return True
+

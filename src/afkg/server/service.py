@@ -1,0 +1,68 @@
+"""What the server loads once at start: the checked graph, the stored queries, the worker pool."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from afkg.errors import AfkgError, QueryError
+from afkg.layout import Layout, default_layout
+from afkg.server.config import ServerConfig
+from afkg.server.workers import QueryPool, WorkerSpec
+
+if TYPE_CHECKING:
+    from afkg.query.catalogue import StoredQuery
+
+
+@dataclass
+class Service:
+    """The loaded project and its query workers; shared by every request."""
+
+    config: ServerConfig
+    layout: Layout
+    queries: dict[str, StoredQuery]
+    counts: dict[str, int]
+    pool: QueryPool
+    cache: dict[Any, bytes] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, config: ServerConfig) -> Service:
+        """Load and check the project of ``config`` (validated unless read from a store built
+        validated by ``afkg build --store``); an AfkgError says why it cannot be served."""
+        from afkg.query.catalogue import Catalogue
+        from afkg.server.store import graph_counts, load_files, open_store
+
+        layout = default_layout(config.root)
+        if config.store:
+            store = open_store(config.store)
+            counts = graph_counts(store)
+            del store
+        else:
+            from afkg.graph import load
+            from afkg.validate import validate
+
+            report = validate(load(layout))
+            if not report.conforms:
+                count = len(report.results)
+                raise NotConforming(f"the graph does not conform to its shapes ({count} problem"
+                                    f"{'s' if count != 1 else ''}); run 'afkg validate' for the report")
+            counts = graph_counts(load_files(layout))
+        queries = {q.name: q for q in Catalogue(layout).all()}
+        spec = WorkerSpec(root=str(layout.root), store=config.store, allow_service=config.allow_service)
+        pool = QueryPool(spec, size=config.max_concurrent, max_queued=config.max_queued, timeout=config.timeout)
+        return cls(config=config, layout=layout, queries=queries, counts=counts, pool=pool)
+
+    def start(self) -> None:
+        """Start the workers (each loads the store) and wait for them."""
+        self.pool.start()
+
+    def close(self) -> None:
+        """End the workers."""
+        self.pool.close()
+
+
+class NotConforming(QueryError):
+    """The graph does not conform to its shapes, so it is not served."""
+
+
+__all__ = ["AfkgError", "NotConforming", "Service"]

@@ -1,0 +1,60 @@
+"""The SPARQL 1.1 Service Description of the endpoint, with its dataset and VoID counts."""
+
+from __future__ import annotations
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+
+from afkg.namespaces import RDF, VOID, XSD, bind_prefixes
+from afkg.server.negotiation import GRAPH, TABULAR
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+_FORMAT_IRIS = {
+    "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV", "turtle": "Turtle", "ntriples": "N-Triples", "jsonld": "JSON-LD",
+    "rdfxml": "RDF_XML", "nquads": "N-Quads", "trig": "TriG",
+}
+_RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml",
+                   "nquads": "nquads", "trig": "trig"}
+
+
+def describe(endpoint: str, counts: dict[str, int]) -> Graph:
+    """The description of the endpoint at ``endpoint`` over named graphs with ``counts`` triples each.
+
+    The default graph is the union of the named graphs (``sd:UnionDefaultGraph``).
+    """
+    graph = Graph()
+    bind_prefixes(graph)
+    graph.bind("sd", SD)
+    graph.bind("formats", FORMATS)
+    service = URIRef(endpoint)
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, service))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    for fmt in TABULAR + GRAPH:
+        graph.add((service, SD.resultFormat, FORMATS[_FORMAT_IRIS[fmt]]))
+    dataset = BNode("dataset")
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, RDF.type, VOID.Dataset))
+    graph.add((dataset, VOID.triples, Literal(sum(counts.values()), datatype=XSD.integer)))
+    default = BNode("defaultGraph")
+    graph.add((dataset, SD.defaultGraph, default))
+    graph.add((default, RDF.type, SD.Graph))
+    graph.add((default, VOID.triples, Literal(sum(counts.values()), datatype=XSD.integer)))
+    for number, (name, count) in enumerate(sorted(counts.items()), 1):
+        named, inner = BNode(f"namedGraph{number}"), BNode(f"graph{number}")
+        graph.add((dataset, SD.namedGraph, named))
+        graph.add((named, RDF.type, SD.NamedGraph))
+        graph.add((named, SD.name, URIRef(name)))
+        graph.add((named, SD.graph, inner))
+        graph.add((inner, RDF.type, SD.Graph))
+        graph.add((inner, VOID.triples, Literal(count, datatype=XSD.integer)))
+    return graph
+
+
+def serialize(graph: Graph, fmt: str) -> bytes:
+    """``graph`` in one of the graph formats of :mod:`afkg.server.negotiation`."""
+    data = graph.serialize(format=_RDFLIB_FORMATS[fmt], encoding="utf-8")
+    return data if isinstance(data, bytes) else data.encode("utf-8")
