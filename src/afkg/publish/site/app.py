@@ -42,8 +42,8 @@ from afkg.query.terms import Term
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 RESOURCE_FORMATS = ("html", "ttl", "nt", "jsonld", "rdf")
 ONTOLOGY_FORMATS = ("html", "ttl")
-_STATIC_TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8"}
-_PLAIN_FILES = ("LICENSE", "VERSION")
+_STATIC_TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8",
+                 "txt": "text/plain; charset=utf-8"}
 MAX_PARAM_LENGTH = 2000
 MAX_SEARCH_RESULTS = 100
 
@@ -177,7 +177,7 @@ class Site:
         """Files served under ``/static/``: stylesheets, scripts and the vendored licences."""
         found = {}
         for path in sorted(STATIC_DIR.rglob("*")):
-            if path.is_file() and (path.suffix[1:] in _STATIC_TYPES or path.name in _PLAIN_FILES):
+            if path.is_file() and path.suffix[1:] in _STATIC_TYPES:
                 found[path.relative_to(STATIC_DIR).as_posix()] = path
         return found
 
@@ -489,7 +489,7 @@ class Site:
         if chosen != "html":
             answer = self.query_download(f"{stem}.{chosen}", given)
             return Response(answer.status, answer.media_type, answer.body, {**answer.headers, **headers})
-        status = 200
+        status, ran = 200, False
         unknown = sorted(set(params) - set(query.params))
         try:
             if unknown:
@@ -497,7 +497,7 @@ class Site:
             if not params and not runs_with_defaults(query):
                 raise _WaitingForInput
             result = self.run(query, {k: v for k, v in given.items() if v != ""})
-            outcome = queries.results_html(result, self, linker)
+            outcome, ran = queries.results_html(result, self, linker), True
         except _WaitingForInput:
             outcome = "<p>Fill in the required values (marked *) and press Run.</p>"
         except (UsageError, InputError) as exc:
@@ -505,7 +505,7 @@ class Site:
         except AfkgError as exc:
             status = 503 if isinstance(exc, QueryError) else 500
             outcome = f'<p class="error" role="alert">{text(exc)}</p>'
-        body = queries.query_body(query, given, outcome, linker, static=linker.static)
+        body = queries.query_body(query, given, outcome, linker, static=linker.static, ran=ran)
         return _html(page(linker, query.summary, body), status, headers)
 
     def query_download(self, name_and_suffix: str, given: dict[str, str]) -> Response:

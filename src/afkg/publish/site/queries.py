@@ -50,7 +50,7 @@ def _input(param: Param, value: str) -> str:
     required = " required" if param.required else ""
     if param.enum or param.type == "xsd:boolean":
         options = list(param.enum) or ["true", "false"]
-        choices = [] if param.required else [("", "(any)")]
+        choices = [] if param.required or param.default is not None else [("", "(any)")]
         choices += [(o, o) for o in options]
         body = "".join(f'<option value="{attr(v)}"{" selected" if v == value else ""}>{text(n)}</option>'
                        for v, n in choices)
@@ -112,13 +112,18 @@ def results_html(result: Result, site: Site, linker: Linker) -> str:
     return note + table(headers, rows, caption="Results")
 
 
-def query_body(query: StoredQuery, given: dict[str, str], outcome: str, linker: Linker, *, static: bool) -> str:
-    """The page of one stored query; ``outcome`` is the results (or an error) as HTML."""
+def query_body(query: StoredQuery, given: dict[str, str], outcome: str, linker: Linker, *, static: bool,
+               ran: bool) -> str:
+    """The page of one stored query; ``outcome`` is the results (or an error) as HTML; download
+    links and the permalink are offered when the query ran."""
     filled = {k: v for k, v in sorted(given.items()) if v != ""}
-    downloads = ", ".join(
-        f'<a href="{attr(linker.href(f"/api/queries/{query.name}.{s}", query=filled))}">{text(s.upper())}</a>'
-        for s in downloads_for(query))
-    permalink = linker.href("/queries/" + query.name, query=filled)
+    links = ""
+    if ran:
+        downloads = ", ".join(
+            f'<a href="{attr(linker.href(f"/api/queries/{query.name}.{s}", query=filled))}">{text(s.upper())}</a>'
+            for s in downloads_for(query))
+        permalink = linker.href("/queries/" + query.name, query=filled)
+        links = f'<p>Download: {downloads}. <a href="{attr(permalink)}" rel="bookmark">Permalink</a>.</p>'
     tags = " ".join(f'<span class="tag">{text(t)}</span>' for t in query.tags)
     description = f"<p>{text(query.description)}</p>" if query.description else ""
     federated = ("<p>This query also asks Wikidata's query service (federated).</p>" if query.federated else "")
@@ -127,7 +132,6 @@ def query_body(query: StoredQuery, given: dict[str, str], outcome: str, linker: 
         f'<p class="query-name"><code>{text(query.name)}</code> {tags}</p>',
         description, federated,
         form_html(query, given, linker, static=static),
-        f'<section id="results"><h2>Results</h2>{outcome}'
-        f'<p>Download: {downloads}. <a href="{attr(permalink)}" rel="bookmark">Permalink</a>.</p></section>',
+        f'<section id="results"><h2>Results</h2>{outcome}{links}</section>',
         f'<section><h2>SPARQL</h2><pre><code>{text(query.text)}</code></pre></section>',
     ])

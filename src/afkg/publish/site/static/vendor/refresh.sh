@@ -1,12 +1,12 @@
 #!/bin/sh
 # Refresh the vendored YASGUI files from npm.
 #   src/afkg/publish/site/static/vendor/refresh.sh [VERSION]
-# Downloads @zazuko/yasgui@VERSION (default: the pinned one in yasgui/VERSION) with
+# Downloads @zazuko/yasgui@VERSION (default: the pinned one in yasgui/VERSION.txt) with
 # `npm pack`, checks that it is the package asked for, and replaces yasgui.min.js,
-# yasgui.min.css and VERSION. Review the licence (yasgui/LICENSE) when the version changes.
+# yasgui.min.css and VERSION.txt. Review the licence (yasgui/LICENSE.txt) when the version changes.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-pinned=$(sed -n 's/^@zazuko\/yasgui //p' "$here/yasgui/VERSION")
+pinned=$(sed -n 's/^@zazuko\/yasgui //p' "$here/yasgui/VERSION.txt")
 version=${1:-$pinned}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -18,5 +18,5 @@ case "$name" in
   *) echo "refresh.sh: unexpected package: $name" >&2; exit 1 ;;
 esac
 cp "$work/package/build/yasgui.min.js" "$work/package/build/yasgui.min.css" "$here/yasgui/"
-printf '@zazuko/yasgui %s\n' "$version" > "$here/yasgui/VERSION"
+printf '@zazuko/yasgui %s\n' "$version" > "$here/yasgui/VERSION.txt"
 echo "vendored @zazuko/yasgui $version"
