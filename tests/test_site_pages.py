@@ -370,3 +370,36 @@ def test_hostile_labels_are_text_and_only_web_iris_become_links(project_copy: Pa
     assert "<script>alert('label')</script>" in page.text  # shown as the text it is
     body = site.get("/resource/Hostile", {}, "text/turtle").body
     assert Graph().parse(data=body, format="turtle")
+
+
+def test_a_second_relation_gets_its_pages_and_pictures_from_data_only(project_copy: Path):
+    import shutil
+
+    shutil.copytree(PROJECT / "tests" / "pairs" / "testland-otherland", project_copy / "data" / "testland-otherland")
+    site = Site.from_layout(Layout(project_copy))
+    home = html(site, "/")
+    assert "/resource/Testland-Otherland_relations" in home.links
+    assert "/resource/Albania-France_relations" in home.links
+    assert "/source/testland-otherland" in home.links and "/source/albania-france" in home.links
+    source = html(site, "/source/testland-otherland")
+    assert {"introduction-1", "trade-1"} <= source.ids
+    body = site.get("/trade").body.decode()
+    flows = sorted(re.findall(r'<g class="mark flow[^"]*"><title>([^<]+)</title>', body))
+    # the made-up article: in 2020 Testland exported €5 million to Otherland and imported €3 million
+    assert flows == ["Albania to France, 2024: 16.1 million EUR", "France to Albania, 2024: 22.8 million EUR",
+                     "Otherland to Testland, 2020: 3.0 million EUR", "Testland to Otherland, 2020: 5.0 million EUR"]
+    balances = re.findall(r'<g class="mark balance"><title>([^<]+)</title>', body)
+    assert "Balance of Testland with Otherland, 2020: 2.0 million EUR (exports minus imports)" in balances
+    fact = html(site, "/resource/fact/trade-2020-testland-exports")
+    assert "/source/testland-otherland#trade-1" in fact.links
+
+
+def test_percent_encoded_resource_names_are_found_either_way(project_copy: Path):
+    actors = project_copy / "data" / "albania-france" / "actors.ttl"
+    actors.write_text(actors.read_text(encoding="utf-8")
+                      + '\n<https://w3id.org/afkg/resource/Kor%C3%A7%C3%AB> a afkg:Country ; rdfs:label "Korçë"@en .\n',
+                      encoding="utf-8")
+    site = Site.from_layout(Layout(project_copy))
+    assert site.get("/resource/Kor%C3%A7%C3%AB").status == 200
+    assert site.get("/resource/Korçë").status == 200
+    assert site.get("/resource/Korçë.ttl").media_type.startswith("text/turtle")

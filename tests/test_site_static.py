@@ -204,3 +204,23 @@ def test_output_that_is_a_file_is_refused(tmp_path):
     assert result.exit_code == 2
     assert result.output.startswith("afkg: error: ") and "not a folder" in result.output
     assert target.read_text() == "keep me"
+
+
+def test_odd_resource_names_stay_inside_the_folder_and_their_links_work(project_copy: Path, tmp_path):
+    actors = project_copy / "data" / "albania-france" / "actors.ttl"
+    actors.write_text(actors.read_text(encoding="utf-8") + """
+<https://w3id.org/afkg/resource/Kor%C3%A7%C3%AB> a afkg:Country ; rdfs:label "Korçë"@en ;
+    afkg:locatedIn <https://w3id.org/afkg/resource/../../../escape> , <https://w3id.org/afkg/resource/.hidden> .
+""", encoding="utf-8")
+    out = tmp_path / "out" / "public"
+    odd = Site.from_layout(Layout(project_copy))
+    odd.__dict__["downloads"] = {}  # the full export is slow and tested above; not needed here
+    write_site(odd, out)
+    assert (out / "resource" / "Kor%C3%A7%C3%AB.html").is_file()
+    assert (out / "resource" / "%2E." / "%2E." / "%2E." / "escape.html").is_file()
+    assert (out / "resource" / "%2Ehidden.ttl").is_file()
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["public"]
+    page = out / "resource" / "Kor%C3%A7%C3%AB.html"
+    for link in Links(page.read_text(encoding="utf-8")).targets:
+        if not _is_external(link):
+            assert (page.parent / unquote(urlsplit(link).path)).resolve().is_file(), link

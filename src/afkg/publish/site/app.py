@@ -4,6 +4,17 @@
 :class:`Response` (status, media type, bytes, extra headers), so an HTTP server
 only has to pass requests in and answers out, and the static site writer can
 ask for the same pages. Nothing here knows about a web framework.
+
+A server mounts it like this (any framework)::
+
+    site = Site.from_layout(layout, runner=bounded_runner)   # once, at start-up
+    answer = site.get(request_path, query_params, accept_header)
+    # -> answer.status, answer.media_type, answer.body, answer.headers
+
+``request_path`` is the %-decoded path. ``/sparql`` asked for HTML is
+:meth:`Site.editor`; ``/api/queries/...`` is the server's own API (the pages only
+link to it). ``runner(query, values)`` runs a stored query within the server's
+bounds; without it queries run on the local store.
 """
 
 from __future__ import annotations
@@ -333,6 +344,7 @@ class Site:
 
     def resource(self, path: str, accept: str | None, linker: Linker | None = None) -> Response:
         """The page of ``https://w3id.org/afkg/resource/{path}``: HTML or data, by suffix or Accept."""
+        path = self._known_spelling(path)
         stem, suffix = split_suffix(path, RESOURCE_FORMATS)
         iri = RES + path
         if suffix is not None and not self.view.known(iri):
@@ -355,6 +367,16 @@ class Site:
             body = resource.resource_body(self, iri, linker)
             return _html(page(linker, title, body, alternates=alternates), 200, headers)
         return Response(200, MEDIA_TYPES[chosen], serialize(self.describe(iri), chosen, context=self.context), headers)
+
+    def _known_spelling(self, path: str) -> str:
+        """``path`` as the graph spells it: as given, or %-encoded as in IRIs (``Korçë``: ``Kor%C3%A7%C3%AB``)."""
+        from urllib.parse import quote
+
+        stem, suffix = split_suffix(path, RESOURCE_FORMATS)
+        encoded = quote(stem, safe="/:@!$&'()*+,;=-._~%")
+        if encoded != stem and not self.view.known(RES + stem) and self.view.known(RES + encoded):
+            return encoded + (f".{suffix}" if suffix else "")
+        return path
 
     def describe(self, iri: str) -> list[tuple[Term, Term, Term]]:
         """Every statement about ``iri`` and every statement pointing to it."""
