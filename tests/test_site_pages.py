@@ -289,11 +289,12 @@ def test_home_shows_dataset_sources_relations_sections_and_downloads(site):
         assert target in page.links
 
 
-def test_downloads_are_the_export(site, kg):
+def test_downloads_are_the_export(site):
+    from afkg.graph import load
     from afkg.publish.export import export
 
     answer = site.get("/dist/afkg.nt")
-    assert answer.status == 200 and answer.body == export(kg, "ntriples")
+    assert answer.status == 200 and answer.body == export(load(Layout(PROJECT)), "ntriples")
     assert site.get("/dist/secrets.txt").status == 404
 
 

@@ -2,7 +2,7 @@
 with forms, a SPARQL editor and pictures, for a server and as static files.
 
     site = Site.from_layout(layout)
-    answer = site.get("/resource/Albania", accept="text/turtle")   # a Response
+    answer = site.get("/resource/Example", accept="text/turtle")   # a Response
     write_site(site, Path("public"))                                 # the static site
 """
 

@@ -369,7 +369,7 @@ class Site:
         return Response(200, MEDIA_TYPES[chosen], serialize(self.describe(iri), chosen, context=self.context), headers)
 
     def _known_spelling(self, path: str) -> str:
-        """``path`` as the graph spells it: as given, or %-encoded as in IRIs (``Korçë``: ``Kor%C3%A7%C3%AB``)."""
+        """``path`` as the graph spells it: as given, or %-encoded as in IRIs (``Zürich``: ``Z%C3%BCrich``)."""
         from urllib.parse import quote
 
         stem, suffix = split_suffix(path, RESOURCE_FORMATS)

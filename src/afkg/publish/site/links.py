@@ -1,7 +1,7 @@
 """Links between pages, for the server (absolute paths) and the static site (relative files).
 
 Pages name their targets by *logical path*, the path the server answers:
-``/``, ``/resource/Albania``, ``/resource/Albania.ttl``, ``/ontology``,
+``/``, ``/resource/Example``, ``/resource/Example.ttl``, ``/ontology``,
 ``/queries/trade-by-year``, ``/static/style.css``. A :class:`Linker` turns a
 logical path into an ``href``:
 
