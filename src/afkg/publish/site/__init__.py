@@ -8,6 +8,6 @@ with forms, a SPARQL editor and pictures, for a server and as static files.
 
 from afkg.publish.site.app import Site
 from afkg.publish.site.negotiation import Response
-from afkg.publish.site.static import write_site
+from afkg.publish.site.static_site import write_site
 
 __all__ = ["Response", "Site", "write_site"]
