@@ -192,6 +192,31 @@ def docs_command(session: Session, out_dir: Path) -> None:
     click.echo(f"Wrote {path}")
 
 
+
+@cli.command("site")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=True, path_type=Path),
+              default=Path("public"), show_default=True, help="Folder to write the site into (replaced as a whole).")
+@click.option("--endpoint", default="/sparql", show_default=True, metavar="URL",
+              help="SPARQL endpoint the editor page sends its queries to.")
+@click.pass_obj
+def site_command(session: Session, out_dir: Path, endpoint: str) -> None:
+    """Write the web site as static files: home, a page per resource (with its .ttl,
+    .nt, .jsonld and .rdf beside it), the ontology, the source texts, the stored
+    queries with their default results, the timeline, the trade chart, the SPARQL
+    editor and the downloads. Every internal link is relative."""
+    from afkg.publish.site import Site, write_site
+
+    site = Site(session.kg(), _store(session), sparql_endpoint=endpoint)
+    count = write_site(site, out_dir)
+    click.echo(f"Wrote {count} files into {out_dir}")
+
+
+def _store(session: Session) -> Any:
+    """A pyoxigraph store with the ontology and the data of the session's project."""
+    from afkg.query.engines import OxigraphEngine
+
+    return OxigraphEngine(session.layout).store
+
 # --- stored queries ---------------------------------------------------------------------
 
 _FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld")

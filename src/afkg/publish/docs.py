@@ -124,19 +124,40 @@ def _property_section(prop: URIRef, ontology: Graph) -> str:
             f'<p>{_text(ontology, prop, RDFS.comment)}</p><dl>{body}</dl></section>')
 
 
-def ontology_page(ontology: Graph, shapes: Graph) -> str:
-    """The whole documentation page, as HTML text (stable for the same graphs)."""
-    def ours(terms: set[Node]) -> list[URIRef]:
-        return sorted((t for t in terms if isinstance(t, URIRef) and str(t).startswith(_NS)), key=str)
+def _value_section(value: URIRef, ontology: Graph) -> str:
+    kinds = [k for k in ontology.objects(value, RDF.type) if k != OWL.NamedIndividual]
+    rows = [
+        ("IRI", f"<code>{escape(str(value))}</code>"),
+        ("kind", _links(kinds)),
+        ("exact match", _links(list(ontology.objects(value, SKOS.exactMatch)))),
+        ("close match", _links(list(ontology.objects(value, SKOS.closeMatch)))),
+    ]
+    body = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
+    return (f'<section class="term" id="{escape(_local(value))}"><h3>{escape(_local(value))} '
+            f'<small>({_text(ontology, value, RDFS.label)})</small></h3>'
+            f'<p>{_text(ontology, value, RDFS.comment)}</p><dl>{body}</dl></section>')
 
-    classes = ours(set(ontology.subjects(RDF.type, OWL.Class)))
-    properties = ours(set(ontology.subjects(RDF.type, OWL.ObjectProperty))
-                      | set(ontology.subjects(RDF.type, OWL.DatatypeProperty)))
+
+def _ours(terms: set[Node]) -> list[URIRef]:
+    return sorted((t for t in terms if isinstance(t, URIRef) and str(t).startswith(_NS)), key=str)
+
+
+def ontology_terms(ontology: Graph) -> tuple[list[URIRef], list[URIRef], list[URIRef]]:
+    """The ontology's own classes, properties and controlled values, each sorted."""
+    classes = _ours(set(ontology.subjects(RDF.type, OWL.Class)))
+    properties = _ours(set(ontology.subjects(RDF.type, OWL.ObjectProperty))
+                       | set(ontology.subjects(RDF.type, OWL.DatatypeProperty)))
+    values = [v for v in _ours(set(ontology.subjects(RDF.type, None)))
+              if v not in set(classes) | set(properties) and v != ONTOLOGY_IRI]
+    return classes, properties, values
+
+
+def ontology_body(ontology: Graph, shapes: Graph) -> str:
+    """The documentation without its page frame: one section, with an anchor, per term."""
+    classes, properties, values = ontology_terms(ontology)
     title = _text(ontology, ONTOLOGY_IRI, DCTERMS.title) or "Ontology"
     nav = lambda terms: " ".join(f'<a href="#{escape(_local(t))}">{escape(_local(t))}</a>' for t in terms)  # noqa: E731
     parts = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{title}</title><style>{_STYLE}</style></head><body>",
         f"<h1>{title}</h1>",
         f"<p>{_text(ontology, ONTOLOGY_IRI, DCTERMS.description)}</p>",
         f"<p>{_text(ontology, ONTOLOGY_IRI, RDFS.comment)}</p>",
@@ -144,10 +165,24 @@ def ontology_page(ontology: Graph, shapes: Graph) -> str:
         f"<dt>version</dt><dd>{_text(ontology, ONTOLOGY_IRI, OWL.versionInfo)}</dd>",
         f"<dt>licence</dt><dd>{_links(list(ontology.objects(ONTOLOGY_IRI, DCTERMS.license)))}</dd>",
         f"<dt>terms</dt><dd>{len(classes)} classes, {len(properties)} properties</dd></dl>",
-        f"<h2>Classes</h2><nav>{nav(classes)}</nav>",
+        f'<h2 id="classes">Classes</h2><nav>{nav(classes)}</nav>',
         *(_class_section(c, ontology, shapes) for c in classes),
-        f"<h2>Properties</h2><nav>{nav(properties)}</nav>",
+        f'<h2 id="properties">Properties</h2><nav>{nav(properties)}</nav>',
         *(_property_section(p, ontology) for p in properties),
+    ]
+    if values:
+        parts += [f'<h2 id="values">Controlled values</h2><nav>{nav(values)}</nav>',
+                  *(_value_section(v, ontology) for v in values)]
+    return "\n".join(parts)
+
+
+def ontology_page(ontology: Graph, shapes: Graph) -> str:
+    """The whole documentation page, as HTML text (stable for the same graphs)."""
+    title = _text(ontology, ONTOLOGY_IRI, DCTERMS.title) or "Ontology"
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{title}</title><style>{_STYLE}</style></head><body>",
+        ontology_body(ontology, shapes),
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"

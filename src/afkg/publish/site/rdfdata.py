@@ -1,0 +1,48 @@
+"""A resource's statements as data: Turtle, N-Triples, JSON-LD (compact, the project context), RDF/XML.
+
+Each serialisation is deterministic: the triples are sorted before they are written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from afkg.prefixes import PREFIXES
+from afkg.query.terms import Term, to_oxigraph
+
+Triple = tuple[Term, Term, Term]
+
+
+def _oxigraph(triples: list[Triple]) -> list[Any]:
+    import pyoxigraph as ox
+
+    return [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples]
+
+
+def _prefixes(triples: list[Triple]) -> dict[str, str]:
+    used = {t.value for triple in triples for t in triple if t.kind == "uri"}
+    used |= {t.datatype for triple in triples for t in triple if t.datatype}
+    return {p: ns for p, ns in sorted(PREFIXES.items()) if any(u.startswith(ns) for u in used)}
+
+
+def ntriples(triples: list[Triple]) -> bytes:
+    """Sorted N-Triples."""
+    return "".join(sorted({f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples})).encode("utf-8")
+
+
+def serialize(triples: list[Triple], suffix: str, *, context: dict[str, Any] | None = None) -> bytes:
+    """``triples`` as ``ttl``, ``nt``, ``jsonld`` or ``rdf``."""
+    import pyoxigraph as ox
+
+    triples = sorted(set(triples))
+    if suffix == "nt":
+        return ntriples(triples)
+    if suffix == "ttl":
+        return ox.serialize(_oxigraph(triples), format=ox.RdfFormat.TURTLE, prefixes=_prefixes(triples))
+    if suffix == "rdf":
+        return ox.serialize(_oxigraph(triples), format=ox.RdfFormat.RDF_XML, prefixes=_prefixes(triples))
+    if suffix == "jsonld":
+        from afkg.publish.jsonld import to_jsonld
+
+        return to_jsonld(ntriples(triples).decode("utf-8"), context or {"@context": {}}, None)  # type: ignore[arg-type]
+    raise ValueError(f"no serialisation for suffix {suffix!r}")
