@@ -317,7 +317,7 @@ def test_service_description_in_json_ld_and_for_browsers(http):
     assert json.loads(as_jsonld.text)
     browser = http.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert browser.headers["content-type"].startswith("text/html")
-    assert "SPARQL endpoint" in browser.text
+    assert "SPARQL editor" in browser.text and "yasgui" in browser.text.lower()
 
 
 def test_an_html_page_can_be_plugged_in(service):

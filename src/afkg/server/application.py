@@ -57,11 +57,13 @@ def routes() -> list[Route]:
 
 def create_app(config: ServerConfig | None = None, *, service: Service | None = None,
                extra_routes: list[Any] | None = None, sparql_page: protocol.HtmlPage | None = None,
-               log_stream: Any = None) -> Starlette:
+               pages: bool = True, log_stream: Any = None) -> Starlette:
     """The application over ``service`` (loaded from ``config`` when not given).
 
     ``extra_routes`` are added after the server's own (HTML pages, static files);
-    ``sparql_page`` answers browsers that open ``/sparql`` without a query.
+    ``sparql_page`` answers browsers that open ``/sparql`` without a query. With ``pages``
+    (the default) the site's pages are served too (:mod:`afkg.server.pages`): every
+    path the endpoint does not answer, and the SPARQL editor at ``/sparql``.
     The workers start with the application's lifespan; they end with it when the
     application loaded the service itself (a caller that passes ``service`` ends it).
     """
@@ -91,7 +93,13 @@ def create_app(config: ServerConfig | None = None, *, service: Service | None = 
             CORSMiddleware, allow_origins=list(config.cors), allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
             allow_headers=["Accept", "Content-Type"], expose_headers=["Link", "X-Afkg-Truncated", "Vary"],
             max_age=600))
-    app = Starlette(routes=routes() + list(extra_routes or []), middleware=middleware, lifespan=lifespan,
+    extra = list(extra_routes or [])
+    if pages:
+        from afkg.server import pages as site_pages
+
+        extra += site_pages.page_routes()
+        sparql_page = sparql_page or site_pages.sparql_page
+    app = Starlette(routes=routes() + extra, middleware=middleware, lifespan=lifespan,
                     exception_handlers={404: not_found, 405: not_allowed})
     app.state.sparql_page = sparql_page
     if service is not None:

@@ -1,0 +1,128 @@
+"""The site's pages (:mod:`afkg.publish.site`) served by the application.
+
+The site is built once, on the first page asked for, from the same project as
+the endpoint. Its query forms run stored queries through the server's worker
+pool, so the page of a stored query is bounded like ``/api/queries`` (timeout,
+rows, concurrency). Browsers that open ``/sparql`` get the SPARQL editor.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import TYPE_CHECKING, Any
+
+from anyio import from_thread
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from afkg.errors import QueryError, UsageError
+from afkg.query.results import AskResult, GraphResult, Result, SelectResult
+from afkg.query.terms import Term
+from afkg.server.workers import Busy, Stopped, WorkerFailed
+
+if TYPE_CHECKING:
+    from afkg.publish.site import Site
+    from afkg.query.catalogue import StoredQuery
+
+MAX_PATH = 2000
+"""Longest page path served (a longer one is a 414)."""
+
+_lock = threading.Lock()
+
+
+def _term(value: dict[str, Any]) -> Term:
+    """A term of a SPARQL JSON answer written by afkg's own worker."""
+    kind = value.get("type")
+    if kind == "uri":
+        return Term.uri(str(value["value"]))
+    if kind == "bnode":
+        return Term.bnode(str(value["value"]))
+    return Term.literal(str(value["value"]), value.get("datatype"), value.get("xml:lang"))
+
+
+def _result(query: StoredQuery, answer: dict[str, Any]) -> Result:
+    """The worker's serialised answer turned back into a result the pages can draw."""
+    body = answer["body"].decode("utf-8") if isinstance(answer["body"], bytes) else str(answer["body"])
+    if answer.get("status", 200) >= 400:
+        message = body.strip().splitlines()[0] if body.strip() else "the query failed"
+        raise (UsageError if answer["status"] < 500 else QueryError)(message)
+    if query.query_type == "ASK":
+        return AskResult(bool(json.loads(body)["boolean"]))
+    if query.query_type == "SELECT":
+        parsed = json.loads(body)
+        rows = [{var: _term(value) for var, value in binding.items()} for binding in parsed["results"]["bindings"]]
+        result = SelectResult(list(parsed["head"].get("vars", [])), rows)
+        result.truncated = bool(answer.get("truncated"))
+        return result
+    import pyoxigraph as ox
+
+    from afkg.query.terms import from_oxigraph
+
+    triples = ox.parse(body.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return GraphResult([(from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))
+                        for t in triples])
+
+
+def _runner(app: Any) -> Any:
+    """A runner for the site's query pages: the stored query goes to the worker pool."""
+
+    def run(query: StoredQuery, values: dict[str, str]) -> Result:
+        service = app.state.service
+        fmt = "json" if query.query_type in ("SELECT", "ASK") else "ntriples"
+        task = {"kind": "stored", "name": query.name, "params": dict(values), "format": fmt,
+                "limit": None, "offset": None, "max_rows": service.config.max_rows}
+        try:
+            answer = from_thread.run(service.pool.run, task)
+        except (Busy, Stopped, WorkerFailed) as exc:
+            raise QueryError(str(exc)) from None
+        return _result(query, answer)
+
+    return run
+
+
+def site_of(app: Any) -> Site:
+    """The application's site, built on first use."""
+    site = getattr(app.state, "site", None)
+    if site is None:
+        with _lock:
+            site = getattr(app.state, "site", None)
+            if site is None:
+                from afkg.publish.site import Site
+
+                site = Site.from_layout(app.state.service.layout, runner=_runner(app))
+                app.state.site = site
+    return site
+
+
+def _response(request: Request, answer: Any) -> Response:
+    headers = dict(answer.headers)
+    body = answer.body
+    if request.method == "HEAD":
+        headers["Content-Length"] = str(len(body))
+        body = b""
+    return Response(body, status_code=answer.status, media_type=answer.media_type, headers=headers)
+
+
+async def page(request: Request) -> Response:
+    """Any page of the site: home, resources, ontology, source texts, stored queries, pictures, assets."""
+    path = "/" + request.path_params.get("path", "")
+    if len(path) > MAX_PATH:
+        return Response(f"a path of at most {MAX_PATH} characters, please\n", status_code=414,
+                        media_type="text/plain; charset=utf-8")
+    params = dict(list(request.query_params.multi_items())[:256])
+    site = await run_in_threadpool(site_of, request.app)
+    answer = await run_in_threadpool(site.get, path, params, request.headers.get("accept"))
+    return _response(request, answer)
+
+
+def sparql_page(request: Request) -> Response:
+    """The SPARQL editor, for browsers that open ``/sparql`` without a query."""
+    return _response(request, site_of(request.app).editor())
+
+
+def page_routes() -> list[Route]:
+    """The site's routes, added after the endpoint's own."""
+    return [Route("/{path:path}", page, methods=["GET", "HEAD"])]
