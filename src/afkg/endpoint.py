@@ -126,6 +126,10 @@ class Credentials:
         return f"Credentials({kind})"
 
 
+def _size(count: int) -> str:
+    return f"{count / (1024 * 1024):g} MiB" if count >= 1024 * 1024 else f"{count} bytes"
+
+
 @dataclass(frozen=True)
 class Answer:
     """An HTTP answer read within its bounds."""
@@ -181,7 +185,7 @@ class Connection:
                 for chunk in response.iter_bytes():
                     size += len(chunk)
                     if size > self.max_bytes:
-                        raise error(f"{where}: the answer is larger than {self.max_bytes // (1024 * 1024)} MiB")
+                        raise error(f"{where}: the answer is larger than {_size(self.max_bytes)}")
                     if time.monotonic() > deadline:
                         raise error(late)
                     chunks.append(chunk)
