@@ -6,7 +6,8 @@ the store as pushing once:
 - the Graph Store HTTP Protocol (``--store URL``): one ``PUT URL?graph=IRI`` per
   named graph with the graph as N-Triples;
 - SPARQL 1.1 Update (``--update-endpoint URL``), for stores that take nothing
-  else: ``DROP SILENT GRAPH`` and then ``INSERT DATA`` in chunks of bounded size.
+  else: ``DROP SILENT GRAPH`` and then ``INSERT DATA`` in chunks of bounded size
+  (``INSERT … WHERE {}`` for the chunks that hold blank nodes).
   Each term is written by the project's own term serialisation after a check
   (:func:`afkg.endpoint.sparql_term`); the triples of one blank node stay in one
   chunk, since a blank-node label means the same node only within a request.
@@ -89,8 +90,9 @@ def _post_update(connection: Connection, endpoint: httpx.URL, iri: str, update: 
                            f"{answer.text_line()}; the graph may be incomplete in the store, push again")
 
 
-def _components(graph: Graph) -> list[list[str]]:
-    """The triples as lines, grouped so that triples sharing a blank node are in one group."""
+def _components(graph: Graph) -> list[tuple[bool, list[str]]]:
+    """The triples as lines, grouped so that triples sharing a blank node are in one group;
+    each group says whether it holds a blank node."""
     parent: dict[str, str] = {}
 
     def find(label: str) -> str:
@@ -107,32 +109,42 @@ def _components(graph: Graph) -> list[list[str]]:
             parent[find(other)] = find(blanks[0])
         lines.append((line, blanks))
     groups: dict[str, list[str]] = {}
-    loose: list[list[str]] = []
+    loose: list[tuple[bool, list[str]]] = []
     for line, blanks in lines:
         if blanks:
             groups.setdefault(find(blanks[0]), []).append(line)
         else:
-            loose.append([line])
-    components = [sorted(group) for group in groups.values()] + loose
-    return sorted(components)
+            loose.append((False, [line]))
+    return sorted([(True, sorted(group)) for group in groups.values()] + loose)
 
 
 def updates(iri: str, graph: Graph, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> list[str]:
     """The SPARQL Update requests that replace graph ``iri`` with ``graph``: the first drops
-    the old graph; each inserts at most about ``chunk_bytes`` bytes of triples."""
+    the old graph; each inserts at most about ``chunk_bytes`` bytes of triples.
+
+    A chunk without blank nodes is ``INSERT DATA``; one with blank nodes is
+    ``INSERT { … } WHERE {}``, whose template makes one new node per label (some stores,
+    Virtuoso among them, refuse blank nodes in ``INSERT DATA``).
+    """
     name = sparql_term(from_rdflib(URIRef(iri)))
-    chunks: list[list[str]] = []
+    chunks: list[tuple[bool, list[str]]] = []
     size = chunk_bytes + 1
-    for component in _components(graph):
+    for blank, component in _components(graph):
         weight = sum(len(line.encode("utf-8")) + 1 for line in component)
-        if size + weight > chunk_bytes:
-            chunks.append([])
+        if size + weight > chunk_bytes or (chunks and chunks[-1][0] != blank):
+            chunks.append((blank, []))
             size = 0
-        chunks[-1].extend(component)
+        chunks[-1][1].extend(component)
         size += weight
     drop = f"DROP SILENT GRAPH {name}"
     if not chunks:
         return [drop + "\n"]
-    requests = [f"INSERT DATA {{ GRAPH {name} {{\n" + "\n".join(chunk) + "\n} }\n" for chunk in chunks]
+    requests = []
+    for blank, lines in chunks:
+        body = "\n".join(lines)
+        if blank:
+            requests.append(f"INSERT {{ GRAPH {name} {{\n{body}\n}} }} WHERE {{}}\n")
+        else:
+            requests.append(f"INSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}\n")
     requests[0] = drop + " ;\n" + requests[0]
     return requests

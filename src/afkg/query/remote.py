@@ -198,6 +198,21 @@ def parse_select(body: Any, where: str, max_rows: int) -> SelectResult:
     return result
 
 
+def parse_ask(body: Any, where: str) -> bool:
+    """The answer of SPARQL JSON boolean results, or of the one-row table some stores send instead
+    (Virtuoso 7: the variable ``__ASK_RETVAL`` bound to 1 or 0)."""
+    if isinstance(body, dict) and isinstance(body.get("boolean"), bool):
+        return body["boolean"]
+    try:
+        table = parse_select(body, where, 2)
+    except NetworkError:
+        table = None
+    if table is not None and table.variables == ["__ASK_RETVAL"] and len(table.rows) == 1 \
+            and table.rows[0].get("__ASK_RETVAL", Term.uri("")).value in ("0", "1"):
+        return table.rows[0]["__ASK_RETVAL"].value == "1"
+    raise NetworkError(f"malformed answer from {where}: not a SPARQL JSON boolean")
+
+
 def parse_graph(body: bytes, content_type: str, where: str, max_rows: int) -> GraphResult:
     """A GraphResult from N-Triples or Turtle; triples beyond ``max_rows`` are dropped."""
     import pyoxigraph as ox
@@ -273,7 +288,5 @@ class RemoteEngine:
         except (ValueError, RecursionError):
             raise NetworkError(f"malformed answer from {where}: not JSON") from None
         if form == "ASK":
-            if not isinstance(body, dict) or not isinstance(body.get("boolean"), bool):
-                raise NetworkError(f"malformed answer from {where}: not a SPARQL JSON boolean")
-            return AskResult(body["boolean"])
+            return AskResult(parse_ask(body, where))
         return parse_select(body, where, self.max_rows)
