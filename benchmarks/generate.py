@@ -1,10 +1,10 @@
 """Write a project folder with N synthetic bilateral relations, for scale benchmarks.
 
-    python benchmarks/generate.py N OUT [--source DIR]
+    python benchmarks/generate.py N OUT
 
 OUT gets ``ontology/`` and ``queries/`` copied from the project, ``data/wikidata/``
 copied as it is, and N folders ``data/<x>-<y>/``, each a copy of the template pair
-(``data/albania-france/`` by default) with every resource and passage renamed:
+``data/albania-france/`` with every resource and passage renamed:
 
 - the two countries get made-up names (``Albania`` and ``Albanian`` become, say,
   ``Bakoria`` and ``Bakorian``) in every label, quote and the pair's own
@@ -134,9 +134,9 @@ def _prefixes() -> dict[str, str]:
     return dict(sorted(PREFIXES.items()))
 
 
-def generate(count: int, out: Path, template_dir: Path | None = None) -> list[Path]:
+def generate(count: int, out: Path) -> list[Path]:
     """Write the project folder ``out`` with ``count`` synthetic pairs; return the pair folders."""
-    template_dir = template_dir or ROOT / "data" / TEMPLATE
+    template_dir = ROOT / "data" / TEMPLATE
     prefixes = _prefixes()
     for name in ("ontology", "queries"):
         shutil.copytree(ROOT / name, out / name)
@@ -169,13 +169,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", type=int, help="number of synthetic pairs (N >= 1)")
     parser.add_argument("out", type=Path, help="the project folder to write (must not exist or be empty)")
-    parser.add_argument("--source", type=Path, default=None, help=f"template pair folder (default data/{TEMPLATE})")
     args = parser.parse_args(argv)
     if args.count < 1:
         parser.error("N must be at least 1")
     if args.out.exists() and (not args.out.is_dir() or any(args.out.iterdir())):
         parser.error(f"{args.out} exists and is not empty")
-    folders = generate(args.count, args.out, args.source)
+    folders = generate(args.count, args.out)
     print(f"Wrote {len(folders)} pairs into {args.out / 'data'}")
 
 
