@@ -6,8 +6,9 @@ OUT gets ``ontology/`` and ``queries/`` copied from the project, ``data/wikidata
 copied as it is, and N folders ``data/<x>-<y>/``, each a copy of the template pair
 ``data/albania-france/`` with every resource and passage renamed:
 
-- the two countries get made-up names (``Albania`` and ``Albanian`` become, say,
-  ``Bakoria`` and ``Bakorian``) in every label, quote and the pair's own
+- the two countries get made-up names (in copy 1 ``Albania`` and ``Albanian``
+  become ``Kakaria`` and ``Kakarian``, ``France`` and ``French`` become ``Lokaria``
+  and ``Lokarian``) in every label, quote and the pair's own
   ``source.txt``, so each quote still occurs verbatim in its source text;
 - every IRI under ``https://w3id.org/afkg/resource/`` is renamed the same way, and
   one that names neither country gets the pair's number as a suffix, so no two
