@@ -95,6 +95,8 @@ def test_updates_bad_syntax_service_and_bad_terms_are_refused_before_anything_is
             engine.run("SELECT ?x WHERE { SERVICE <https://query.wikidata.org/sparql> { ?x ?p ?o } }", {})
         with pytest.raises(UsageError):
             engine.run("SELECT ?x WHERE { ?_y ?p ?x }", {"y": Term.uri("http://ex/a>")})
+        with pytest.raises(UsageError, match="larger than 1 MiB"):
+            engine.run("SELECT ?x WHERE { ?x ?p ?o }" + " " * (1024 * 1024), {})
     assert server.requests == []
 
 

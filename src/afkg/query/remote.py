@@ -34,6 +34,7 @@ ONTOLOGY_GRAPH = "https://w3id.org/afkg/graph/ontology"
 DEFAULT_GRAPHS = (ONTOLOGY_GRAPH, DATA_GRAPH)
 """The graphs a remote query sees as its default graph: those ``afkg push`` writes for ontology and data."""
 DEFAULT_MAX_ROWS = 100_000
+MAX_QUERY_BYTES = 1024 * 1024
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
@@ -261,6 +262,8 @@ class RemoteEngine:
 
     def run(self, text: str, bindings: dict[str, Term]) -> Result:
         """Run ``text`` on the endpoint with each ``?_name`` bound to ``bindings[name]``."""
+        if len(text.encode("utf-8")) > MAX_QUERY_BYTES:
+            raise UsageError(f"the query text is larger than {MAX_QUERY_BYTES // (1024 * 1024)} MiB")
         _check_locally(text)
         form, _ = where_group(text)
         sent = remote_text(text, bindings)
