@@ -520,6 +520,30 @@ def link_quickstatements(session: Session, output: Path | None) -> None:
         click.echo(f"note: {note}", err=True)
 
 
+@cli.command("push")
+@click.option("--store", default=None, metavar="URL",
+              help="Graph Store Protocol URL of the store (one PUT ?graph=IRI per named graph).")
+@click.option("--update-endpoint", "update_endpoint", default=None, metavar="URL",
+              help="SPARQL Update URL, for stores without the Graph Store Protocol (DROP + INSERT DATA in chunks).")
+@click.option("--user", default=None, metavar="USER:PASS",
+              help="Basic credentials (default: a bearer token from $AFKG_STORE_TOKEN, if set).")
+@click.option("--timeout", type=float, default=30.0, show_default=True,
+              help="Seconds each request may take in all.")
+@click.pass_obj
+def push_command(session: Session, store: str | None, update_endpoint: str | None, user: str | None,
+                 timeout: float) -> None:
+    """Put every named graph (ontology, shapes, data, metadata) into a SPARQL 1.1
+    store, replacing what each graph held, so pushing again does not duplicate."""
+    from afkg.endpoint import Credentials
+    from afkg.publish.push import push
+
+    credentials = Credentials.from_options(user)
+    for pushed in push(session.kg(), store=store, update_endpoint=update_endpoint, credentials=credentials,
+                       timeout=timeout):
+        click.echo(f"Pushed <{pushed.graph}>: {pushed.triples} triples "
+                   f"({pushed.requests} request{'s' if pushed.requests != 1 else ''})")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``afkg`` console script."""
     cli.main(args=argv, prog_name="afkg")
