@@ -7,6 +7,7 @@ are re-exported here for callers that load graphs.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -86,7 +87,7 @@ def parse_turtle(path: Path, graph: Graph | None = None, *, shown_as: str | None
     decode_utf8(text, name)
     try:
         with quiet_rdflib():
-            target.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+            target.parse(data=text, format="turtle", publicID=Path(os.path.realpath(path)).as_uri())
     except BadSyntax as exc:
         line, column = _syntax_position(exc)
         raise InputError(f"{name}:{line}:{column}: Turtle syntax error: {exc._why}") from None  # noqa: SLF001
@@ -116,9 +117,9 @@ def ill_typed_literals(graph: Graph, file: str) -> list[IllTypedLiteral]:
 
 def _local_file(pair: Path, value: Node, layout: Layout) -> Path:
     """The source text ``afkg:localFile value`` of a document in ``pair``: inside that folder, or an InputError."""
-    folder = pair.resolve()
+    folder = Path(os.path.realpath(pair))
     candidate = Path(str(value))
-    resolved = (folder / candidate).resolve()
+    resolved = Path(os.path.realpath(folder / candidate))
     if candidate.is_absolute() or not resolved.is_relative_to(folder) or resolved == folder:
         raise InputError(f"{layout.display(pair)}: afkg:localFile \"{value}\" is outside the folder "
                          f"{layout.display(pair)}; name a file inside it")

@@ -72,10 +72,11 @@ class Layout:
 
     def display(self, path: Path) -> str:
         """``path`` relative to the project root when it lies inside it."""
-        try:
-            return str(path.resolve().relative_to(self.root.resolve()))
-        except ValueError:
-            return str(path)
+        for candidate, root in ((Path(os.path.abspath(path)), Path(os.path.abspath(self.root))),
+                                (Path(os.path.realpath(path)), Path(os.path.realpath(self.root)))):
+            if candidate.is_relative_to(root):
+                return str(candidate.relative_to(root))
+        return str(path)
 
 
 def _bundled_root() -> Path | None:

@@ -44,6 +44,14 @@ class Result:
     shape: str | None = None
     check: str = "shacl"
 
+    def sort_key(self) -> tuple[str, ...]:
+        """Focus, path, value, message…; an absent path or value sorts first, as empty text."""
+        return (self.focus, self.path or "", self.value or "", self.message, self.severity,
+                self.shape or "", self.check)
+
+    def __lt__(self, other: Result) -> bool:
+        return self.sort_key() < other.sort_key()
+
 
 @dataclass
 class Report:
@@ -208,13 +216,7 @@ def quote_results(kg: KnowledgeGraph) -> list[Result]:
     return results
 
 
-def _order(result: Result) -> tuple[str, ...]:
-    """Sort key of results: absent fields (no path, no value) sort first, as empty text."""
-    return (result.focus, result.path or "", result.value or "", result.message, result.severity,
-            result.shape or "", result.check)
-
-
 def validate(kg: KnowledgeGraph) -> Report:
     """Validate the data of ``kg`` against its shapes, its source texts and its literals' datatypes."""
-    results = sorted(shacl_results(kg) + quote_results(kg) + literal_results(kg), key=_order)
+    results = sorted(shacl_results(kg) + quote_results(kg) + literal_results(kg))
     return Report(conforms=not results, results=results)
