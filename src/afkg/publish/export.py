@@ -123,19 +123,27 @@ def _union(graphs: dict[URIRef, Graph]) -> Graph:
 
 
 def _trig(graphs: dict[URIRef, Graph]) -> bytes:
-    """TriG with one block per named graph, in IRI order, each body written as Turtle."""
-    used: set[str] = set()
+    """TriG with one block per named graph, in IRI order, each body written as Turtle
+    under one header of the prefixes the bodies use."""
+    used: dict[str, str] = {}
     blocks = []
     for name in sorted(graphs, key=str):
         text = to_turtle_bytes(graphs[name]).decode("utf-8")
-        body = [line for line in text.splitlines() if not line.startswith("@prefix")]
-        used.update(line.split()[1].rstrip(":") for line in text.splitlines() if line.startswith("@prefix"))
+        body = []
+        for line in text.split("\n"):
+            words = line.split()
+            if line.startswith("@prefix") and len(words) == 4 and words[2].startswith("<"):
+                prefix, namespace = words[1].rstrip(":"), words[2][1:-1]
+                if used.setdefault(prefix, namespace) != namespace:
+                    raise ValueError(f"prefix {prefix}: bound to two namespaces")
+            else:
+                body.append(line)
         while body and not body[0].strip():
             body.pop(0)
         # not indented: the bodies hold multi-line literals whose lines must stay as they are
         text_body = "\n".join(body).rstrip()
         blocks.append(f"<{name}> {{\n{text_body}\n}}\n")
-    header = "".join(f"@prefix {p}: <{PREFIXES[p]}> .\n" for p in sorted(used) if p in PREFIXES)
+    header = "".join(f"@prefix {p}: <{used[p]}> .\n" for p in sorted(used))
     return (header + "\n" + "\n".join(blocks)).encode("utf-8")
 
 

@@ -31,11 +31,25 @@ class BoundedTurtleSerializer(TurtleSerializer):
     def preprocess(self) -> None:
         super().preprocess()
         self._lists = _valid_lists(self.store)
-        for node in _too_deep(self.store, self._references, self._lists):
+        self._forced = set(_too_deep(self.store, self._references, self._lists))
+        for node in self._forced:
             self._references[node] = 2  # used "twice": written with its label, as its own subject
+
+    def orderSubjects(self) -> list[Node]:  # noqa: N802 - rdflib's name
+        """rdflib's order, except that blank nodes given labels for depth come before the
+        nested ones, so each nested blank node is written inside its parent."""
+        ordered = super().orderSubjects()
+        nested = [s for s in ordered if isinstance(s, BNode) and self._references[s] == 1]
+        first = [s for s in ordered if not (isinstance(s, BNode) and self._references[s] == 1)]
+        return first + nested
 
     def isValidList(self, l_: Node) -> bool:  # noqa: N802 - rdflib's name
         return l_ in self._lists
+
+    def get_pname(self, uri: Node, gen_prefix: bool = True) -> str | None:
+        """Only the graph's bound prefixes are used; none is made up (``ns1:``), so that
+        separately written bodies (TriG) share one prefix header."""
+        return super().get_pname(uri, gen_prefix=False)
 
 
 def _valid_lists(graph: Graph) -> set[Node]:
