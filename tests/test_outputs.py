@@ -292,3 +292,59 @@ def test_progress_goes_to_stderr_when_it_is_a_terminal():
     assert done.stdout.startswith(b"Conforms: yes")
     progress = b"".join(chunks).decode("utf-8")
     assert "afkg: loading the graph" in progress and "afkg: validating" in progress
+
+
+# --- figures that agree ---------------------------------------------------------------------
+
+def test_stats_say_what_they_count_and_agree_with_the_dumps(kg):
+    import json
+
+    from rdflib import Dataset
+
+    from afkg.namespaces import RES, VOID
+
+    body = json.loads(CliRunner().invoke(cli, ["stats", "--format", "json"]).output)
+    assert sum(body["facts_per_section"].values()) == body["section_citations"]
+    assert body["section_citations"] >= body["facts"] - body["facts_without_section"]
+    ntriples = export.export(kg, "ntriples").decode("utf-8").splitlines()
+    assert body["export_triples"] == len(ntriples)
+    assert body["triples"] == len(kg.merged) == body["data_triples"] + body["ontology_triples"]
+    meta = Graph().parse(data=export.export(kg, "turtle", "metadata"), format="turtle")
+    assert int(meta.value(RES["dataset"], VOID.triples)) == len(ntriples)
+    for fmt, parser in (("turtle", "turtle"), ("rdfxml", "xml"), ("jsonld", "json-ld")):
+        assert len(Graph().parse(data=export.export(kg, fmt), format=parser)) == len(ntriples), fmt
+    for fmt in ("trig", "nquads"):
+        dataset = Dataset()
+        dataset.parse(data=export.export(kg, fmt), format=fmt)
+        assert len({(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))}) == len(ntriples), fmt
+    text = CliRunner().invoke(cli, ["stats"]).output
+    assert f"Triples in every export dump: {len(ntriples)}" in text
+    assert f"{body['section_citations']} citations in all" in text
+
+
+def test_blank_nodes_in_large_cycles_are_refused_in_one_line():
+    from rdflib import BNode, URIRef
+
+    from afkg.publish.canon import MAX_GENERAL_BLANK_NODES, stable
+
+    graph = Graph()
+    nodes = [BNode() for _ in range(MAX_GENERAL_BLANK_NODES + 1)]
+    for upper, lower in zip(nodes, [*nodes[1:], nodes[0]], strict=True):
+        graph.add((upper, URIRef("https://example.org/next"), lower))
+    with pytest.raises(InputError, match=rf"^{MAX_GENERAL_BLANK_NODES + 1} blank nodes in cycles or shared "
+                                         rf"between blank nodes; at most {MAX_GENERAL_BLANK_NODES} "):
+        stable(graph)
+
+
+def test_a_ring_of_identical_blank_nodes_is_refused_in_one_line():
+    from rdflib import BNode, URIRef
+
+    from afkg.publish.canon import MAX_SYMMETRIC_BLANK_NODES, stable
+
+    graph = Graph()
+    nodes = [BNode() for _ in range(MAX_SYMMETRIC_BLANK_NODES + 1)]
+    for upper, lower in zip(nodes, [*nodes[1:], nodes[0]], strict=True):
+        graph.add((upper, URIRef("https://example.org/next"), lower))
+    with pytest.raises(InputError, match=rf"^{MAX_SYMMETRIC_BLANK_NODES + 1} blank nodes, some of which nothing "
+                                         rf"tells apart"):
+        stable(graph)

@@ -12,9 +12,15 @@ content are interchangeable, so numbering them in any order gives the same
 graph. Both passes are loops over a work list: a chain of any length takes time
 proportional to its size and no stack.
 
-Other shapes (blank nodes in cycles, or shared by two blank subjects) fall back
-to rdflib's canonicalisation, bounded to :data:`MAX_GENERAL_BLANK_NODES` blank
-nodes; beyond that the graph is refused with a one-line error.
+Other shapes (blank nodes in cycles, or shared by two blank subjects) get their
+labels by colour refinement: each blank node starts from what it says about
+IRIs and literals, then, round after round, takes in its neighbours' colours
+until the colours stop splitting (at most :data:`MAX_GENERAL_BLANK_NODES` blank
+nodes). If every blank node ends with a colour of its own, the colours are the
+labels. Only when some stay indistinguishable (a ring of identical nodes) is
+rdflib's canonicalisation used, whose time grows with the cube of their number:
+up to :data:`MAX_SYMMETRIC_BLANK_NODES` blank nodes; beyond that the graph is
+refused with a one-line error.
 """
 
 from __future__ import annotations
@@ -27,8 +33,11 @@ from rdflib.term import Node
 
 from afkg.errors import InputError
 
-MAX_GENERAL_BLANK_NODES = 500
-"""Blank nodes that are not tree-shaped: the most rdflib's canonicalisation is given."""
+MAX_GENERAL_BLANK_NODES = 2000
+"""Blank nodes in a graph that is not tree-shaped: the most colour refinement is given."""
+MAX_SYMMETRIC_BLANK_NODES = 40
+"""Blank nodes in a graph whose blank nodes refinement cannot tell apart: the most rdflib's
+canonicalisation is given (40 take about a second)."""
 
 
 def _digest(*parts: str) -> str:
@@ -108,6 +117,37 @@ def _tree_labels(graph: Graph) -> dict[BNode, str] | None:
     return labels
 
 
+def _refined_labels(graph: Graph) -> dict[BNode, str] | None:
+    """Labels from colour refinement, or None when two blank nodes end with the same colour."""
+    colour: dict[BNode, str] = {}
+    own: dict[BNode, list[str]] = defaultdict(list)
+    links: dict[BNode, list[tuple[str, Node, BNode]]] = defaultdict(list)
+    for s, p, o in graph:
+        s_blank, o_blank = isinstance(s, BNode), isinstance(o, BNode)
+        if s_blank and o_blank:
+            links[s].append(("out", p, o))
+            links[o].append(("in", p, s))
+        elif s_blank:
+            own[s].append(f"out\x01{p}\x01{_term_key(o)}")
+        elif o_blank:
+            own[o].append(f"in\x01{_term_key(s)}\x01{p}")
+        for t in (s, o):
+            if isinstance(t, BNode):
+                colour.setdefault(t, "")
+    colour = {b: _digest("start", *sorted(own.get(b, []))) for b in colour}
+    distinct = len(set(colour.values()))
+    for _ in range(len(colour)):
+        colour = {b: _digest(c, *sorted(f"{way}\x01{p}\x01{colour[other]}" for way, p, other in links.get(b, ())))
+                  for b, c in colour.items()}
+        now = len(set(colour.values()))
+        if now == distinct:
+            break
+        distinct = now
+    if distinct != len(colour):
+        return None
+    return colour
+
+
 def stable(graph: Graph, label_prefix: str = "") -> Graph:
     """A copy of ``graph`` whose blank nodes are labelled from their content (and
     ``label_prefix``), so the same graph always gets the same labels."""
@@ -129,6 +169,16 @@ def stable(graph: Graph, label_prefix: str = "") -> Graph:
     if count > MAX_GENERAL_BLANK_NODES:
         raise InputError(f"{count} blank nodes in cycles or shared between blank nodes; at most "
                          f"{MAX_GENERAL_BLANK_NODES} can be given stable labels (name some of them with IRIs)")
+    labels = _refined_labels(graph)
+    if labels is not None:
+        for triple in graph:
+            copy.add(tuple(BNode(f"{label_prefix}r{labels[t][:24]}") if isinstance(t, BNode) else t
+                           for t in triple))
+        return copy
+    if count > MAX_SYMMETRIC_BLANK_NODES:
+        raise InputError(f"{count} blank nodes, some of which nothing tells apart (a ring of identical nodes); "
+                         f"at most {MAX_SYMMETRIC_BLANK_NODES} such can be given stable labels "
+                         f"(name some of them with IRIs)")
     from rdflib.compare import to_canonical_graph
 
     for triple in to_canonical_graph(graph):
@@ -136,4 +186,4 @@ def stable(graph: Graph, label_prefix: str = "") -> Graph:
     return copy
 
 
-__all__ = ["MAX_GENERAL_BLANK_NODES", "stable"]
+__all__ = ["MAX_GENERAL_BLANK_NODES", "MAX_SYMMETRIC_BLANK_NODES", "stable"]
