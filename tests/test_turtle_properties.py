@@ -12,9 +12,9 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF
 
 from afkg.namespaces import bind_prefixes
 from afkg.prefixes import PREFIXES
@@ -22,6 +22,7 @@ from afkg.publish.canon import stable
 from afkg.publish.export import _trig
 from afkg.publish.turtle import MAX_NESTING, nquads_bytes, ntriples_bytes, to_turtle_bytes
 
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 GRAPH = URIRef("https://example.org/graph/g")
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
