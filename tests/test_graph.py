@@ -25,7 +25,7 @@ def test_syntax_error_names_line_and_column(tmp_path):
 def test_not_utf8_is_reported(tmp_path):
     bad = tmp_path / "latin.ttl"
     bad.write_bytes(b'@prefix ex: <http://e/> .\nex:a ex:b "caf\xe9" .\n')
-    with pytest.raises(InputError, match=r"latin.ttl:2: not UTF-8"):
+    with pytest.raises(InputError, match=r"latin.ttl:2:15: not UTF-8 \(byte 0xe9\)"):
         parse_turtle(bad, shown_as="latin.ttl")
 
 

@@ -1,18 +1,20 @@
 """The ``afkg`` command line: parses arguments, calls the library, prints.
 
 Exit codes: 0 success; 1 the graph does not conform or a query failed;
-2 bad usage or input that cannot be read.
+2 bad usage or input that cannot be read. Every error is one line on stderr,
+``afkg: error: …``. Output is UTF-8 whatever the locale.
 """
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from afkg.errors import AfkgError
+from afkg.errors import AfkgError, InputError
 from afkg.layout import Layout, default_layout
 
 if TYPE_CHECKING:
@@ -39,8 +41,31 @@ class Session:
         return self._kg
 
 
+def _utf8_streams() -> None:
+    """Write UTF-8 to stdout and stderr whatever the locale or $PYTHONIOENCODING says."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = str(getattr(stream, "encoding", "") or "").lower().replace("-", "").replace("_", "")
+        if reconfigure is not None and encoding != "utf8":
+            try:
+                reconfigure(encoding="utf-8")
+            except (ValueError, OSError):  # a stream that is already written to or closed keeps its encoding
+                pass
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def progress(message: str) -> None:
+    """A progress note on stderr, only when stderr is a terminal (never in pipes, files or tests)."""
+    stream = sys.stderr
+    if getattr(stream, "isatty", lambda: False)():
+        click.echo(f"afkg: {message}…", err=True)
+
+
 class AfkgGroup(click.Group):
-    """A click group that turns AfkgError into a one-line message and its exit code."""
+    """A click group that turns AfkgError and click's usage errors into one line and an exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -48,6 +73,34 @@ class AfkgGroup(click.Group):
         except AfkgError as error:
             click.echo(f"afkg: error: {error}", err=True)
             ctx.exit(error.exit_code)
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        _utf8_streams()
+        try:
+            outcome = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.Abort:
+            click.echo("afkg: error: interrupted", err=True)
+            sys.exit(1)
+        except click.ClickException as error:
+            hint = ""
+            if isinstance(error, click.UsageError):
+                command = error.ctx.command_path if error.ctx is not None else (prog_name or "afkg")
+                hint = f" (try '{command} --help')" if command.count(" ") else " (try 'afkg COMMAND --help')"
+                if error.ctx is not None and error.ctx.command is self:
+                    hint = " (try 'afkg --help')"
+            click.echo(f"afkg: error: {_one_line(error.format_message())}{hint}", err=True)
+            sys.exit(error.exit_code)
+        except OSError as error:
+            if error.errno == errno.EPIPE:  # the reader went away (`afkg export | head`): stop quietly
+                import os
+
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                sys.exit(1)
+            raise
+        sys.exit(outcome if isinstance(outcome, int) else 0)
 
 
 @click.group(cls=AfkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,7 +133,10 @@ def validate(session: Session, fmt: str) -> None:
     """
     from afkg.validate import validate as run_validation
 
-    report = run_validation(session.kg())
+    progress("loading the graph")
+    kg = session.kg()
+    progress("validating (SHACL and quotes)")
+    report = run_validation(kg)
     output = {"text": report.text, "turtle": report.turtle, "json": report.json}[fmt]()
     click.echo(output, nl=False)
     sys.exit(0 if report.conforms else 1)
@@ -102,19 +158,30 @@ def stats(session: Session, fmt: str) -> None:
     click.echo(figures.text() if fmt == "text" else figures.json(), nl=False)
 
 
+_OUTPUT_HELP = ("Write to this file instead of standard output: a regular file is replaced atomically "
+                "(missing folders are created); a device or FIFO such as /dev/null is written to in place.")
+
+
 @cli.command()
 @click.option(
     "-o", "--output", "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("dist"), show_default=True,
-    help="Folder to write into.",
+    help="Folder to write into; it is replaced as a whole, and may hold only files build writes.",
 )
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write an on-disk pyoxigraph store here, for 'afkg serve --store'.")
 @click.pass_obj
 def build(session: Session, out_dir: Path, store_dir: Path | None) -> None:
-    """Load and validate the graph, then write it (Turtle, N-Triples) and its
-    VoID/DCAT description. Nothing is written if the graph does not conform."""
+    """Load and validate the graph; if it conforms, write the full export (ontology,
+    shapes, data and dataset metadata) as afkg.ttl, afkg.nt, afkg.jsonld, afkg.rdf,
+    afkg.trig and afkg.nq, the VoID/DCAT description as void.ttl, and the JSON-LD
+    context as context.jsonld.
+
+    All or nothing: the files are written into a new folder next to the output
+    folder, which then takes its place; if anything fails, or the graph does not
+    conform (exit 1), the old folder is left exactly as it was. With --store, an
+    on-disk pyoxigraph store is written too, for 'afkg serve --store'."""
     from afkg import stats as stats_module
     from afkg.publish import build as build_module
 
@@ -122,16 +189,18 @@ def build(session: Session, out_dir: Path, store_dir: Path | None) -> None:
         from afkg.server.store import check_store_target
 
         check_store_target(store_dir)
+    progress("loading the graph")
     kg = session.kg()
-    result = build_module.build(kg, out_dir)
+    result = build_module.build(kg, out_dir, progress=progress)
     if not result.report.conforms:
         click.echo(result.report.text(), err=True, nl=False)
         click.echo("afkg: build stopped: the graph does not conform; nothing was written", err=True)
         sys.exit(1)
     figures = stats_module.compute(kg)
     click.echo("Validation: conforms")
-    click.echo(f"Triples: {figures.triples}  Facts: {figures.facts}")
-    click.echo("Facts per section: " + ", ".join(f"{k} {v}" for k, v in figures.facts_per_section.items()))
+    click.echo(f"Triples: {figures.export_triples} in every dump  Facts: {figures.facts}")
+    click.echo("Facts by first section cited: "
+               + ", ".join(f"{k} {v}" for k, v in figures.facts_per_section.items()))
     for path in result.files:
         click.echo(f"Wrote {path}")
     if store_dir is not None:
@@ -141,32 +210,31 @@ def build(session: Session, out_dir: Path, store_dir: Path | None) -> None:
 
 
 @cli.command("export")
-@click.option("--format", "fmt", default="turtle", show_default=True, metavar="FORMAT",
-              help="turtle, ntriples, jsonld, rdfxml, trig or nquads.")
+@click.option("--format", "fmt", default=None, metavar="FORMAT",
+              help="turtle, ntriples, jsonld, rdfxml, trig or nquads; also ttl, nt, nq, rdf, xml and media types "
+                   "such as text/turtle. Default: from the -o file's extension, else turtle.")
 @click.option("--graph", "graph", default="all", show_default=True, metavar="GRAPH",
               help="data, ontology, shapes, metadata, or all (TriG and N-Quads keep each in its named graph).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file (atomically) instead of standard output.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_OUTPUT_HELP)
 @click.option("--context", "context_url", default=None, metavar="URL",
               help="JSON-LD: refer to the context by this URL instead of embedding it.")
 @click.option("--frame", default=None, metavar="FRAME",
               help="JSON-LD: nest each of events, facts or actors with what it points to.")
 @click.pass_obj
-def export_command(session: Session, fmt: str, graph: str, output: Path | None, context_url: str | None,
+def export_command(session: Session, fmt: str | None, graph: str, output: Path | None, context_url: str | None,
                    frame: str | None) -> None:
     """Export the graph in an RDF format, with stable bytes."""
     from afkg.publish import export
 
-    data = export.export(session.kg(), fmt, graph, context_url=context_url, frame=frame)
-    if output is None:
-        click.echo(data.decode("utf-8"), nl=False)
-    else:
-        export.write_atomic(output, data)
+    chosen = export.resolve_format(fmt) if fmt is not None else (
+        export.format_for_path(output) if output is not None else "turtle")
+    data = export.export(session.kg(), chosen, graph, context_url=context_url, frame=frame)
+    _emit_bytes(data, output)
 
 
 @cli.command("context")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file (atomically), e.g. ontology/context.jsonld.")
+              help="Write to this file, e.g. ontology/context.jsonld (replaced atomically; see export -o).")
 @click.pass_obj
 def context_command(session: Session, output: Path | None) -> None:
     """Print the JSON-LD context generated from the ontology."""
@@ -188,6 +256,8 @@ def docs_command(session: Session, out_dir: Path) -> None:
 
     kg = session.kg()
     path = out_dir / "index.html"
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"{out_dir}: is a file, not a folder")
     write_atomic(path, ontology_page(kg.ontology, kg.shapes).encode("utf-8"))
     click.echo(f"Wrote {path}")
 
@@ -239,13 +309,18 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def _emit(text: str, output: Path | None) -> None:
-    """Print ``text``, or write it atomically to ``output``."""
+    """Print ``text``, or write it to ``output`` (see :mod:`afkg.atomic`); always UTF-8."""
+    _emit_bytes(text.encode("utf-8"), output)
+
+
+def _emit_bytes(data: bytes, output: Path | None) -> None:
+    """Write ``data`` to standard output as it is, or to ``output`` (see :mod:`afkg.atomic`)."""
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(data, nl=False)
         return
     from afkg.atomic import write_atomic
 
-    write_atomic(output, text.encode("utf-8"))
+    write_atomic(output, data)
 
 
 def _federation(allow: tuple[str, ...], redirects: tuple[str, ...]) -> Any:
@@ -506,8 +581,7 @@ def link_compare(session: Session) -> None:
 
 
 @link.command("quickstatements")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file (atomically) instead of standard output.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_OUTPUT_HELP)
 @click.pass_obj
 def link_quickstatements(session: Session, output: Path | None) -> None:
     """The graph's statements that Wikidata lacks, as QuickStatements V1 lines with

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from afkg.errors import InputError
+from afkg.files import is_folder, list_folder
 
 ROOT_ENV = "AFKG_ROOT"
 """Environment variable that points afkg at a project folder."""
@@ -56,23 +57,26 @@ class Layout:
 
     def pair_dirs(self) -> list[Path]:
         """The folders of bilateral relations: every folder of ``data/`` with Turtle files."""
-        if not self.data_dir.is_dir():
+        if not self.data_dir.exists() and not self.data_dir.is_symlink():
             raise InputError(f"{self.data_dir}: no data folder here (set --root or {ROOT_ENV})")
-        return sorted(
-            d for d in self.data_dir.iterdir()
-            if d.is_dir() and d.name != "wikidata" and any(d.glob("*.ttl"))
-        )
+        entries = list_folder(self.data_dir, self.display(self.data_dir))
+        return [d for d in entries if d.name != "wikidata" and is_folder(d) and self.turtle_files(d)]
+
+    def turtle_files(self, pair: Path) -> list[Path]:
+        """The ``*.ttl`` entries of one pair folder, sorted; an unreadable folder is an InputError."""
+        return [f for f in list_folder(pair, self.display(pair)) if f.suffix == ".ttl" and not f.name.startswith(".")]
 
     def data_files(self) -> list[Path]:
         """Every data file, in a stable order."""
-        return [f for d in self.pair_dirs() for f in sorted(d.glob("*.ttl"))]
+        return [f for d in self.pair_dirs() for f in self.turtle_files(d)]
 
     def display(self, path: Path) -> str:
         """``path`` relative to the project root when it lies inside it."""
-        try:
-            return str(path.resolve().relative_to(self.root.resolve()))
-        except ValueError:
-            return str(path)
+        for candidate, root in ((Path(os.path.abspath(path)), Path(os.path.abspath(self.root))),
+                                (Path(os.path.realpath(path)), Path(os.path.realpath(self.root)))):
+            if candidate.is_relative_to(root):
+                return str(candidate.relative_to(root))
+        return str(path)
 
 
 def _bundled_root() -> Path | None:

@@ -6,47 +6,64 @@ import json
 from dataclasses import dataclass
 
 from afkg.graph import KnowledgeGraph
-from afkg.namespaces import AFKG, PREFIXES, RDF
+from afkg.namespaces import AFKG, PREFIXES, RDF, VOID
 from afkg.validate import short
 
-_FACTS_PER_SECTION = """
-SELECT ?document ?title ?section ?order (COUNT(DISTINCT ?fact) AS ?facts) WHERE {
-    ?s a afkg:ArticleSection ; rdfs:label ?section ; afkg:sectionOrder ?order ; afkg:ofDocument ?document .
-    OPTIONAL { ?document dcterms:title ?title }
-    OPTIONAL {
-        ?passage afkg:inSection ?s .
-        ?fact prov:wasDerivedFrom ?passage ; a ?class .
-        ?class rdfs:subClassOf* afkg:Fact .
-    }
+_FACT_SECTIONS = """
+SELECT DISTINCT ?fact ?section WHERE {
+    ?fact a/rdfs:subClassOf* afkg:Fact .
+    OPTIONAL { ?fact prov:wasDerivedFrom ?passage . ?passage afkg:inSection ?section }
 }
-GROUP BY ?document ?title ?section ?order
+"""
+
+_SECTIONS = """
+SELECT ?s ?document ?title ?label ?order WHERE {
+    ?s a afkg:ArticleSection ; rdfs:label ?label ; afkg:sectionOrder ?order ; afkg:ofDocument ?document .
+    OPTIONAL { ?document dcterms:title ?title }
+}
 ORDER BY ?document ?order
 """
 
 
 @dataclass(frozen=True)
 class Stats:
-    """Counts that describe one load of the graph."""
+    """Counts that describe one load of the graph; each field says what it counts."""
 
     triples: int
+    """Triples of the ontology and the data together (what queries see)."""
     data_triples: int
     ontology_triples: int
+    shapes_triples: int
+    export_triples: int
+    """Triples in every dump of ``afkg export`` / ``afkg build``: ontology, shapes, data and
+    dataset metadata, a triple in two graphs counted once; equals void:triples."""
     entities_per_class: dict[str, int]
+    """Subjects typed with each afkg class in the data (an entity of two classes counts in both)."""
     facts_per_section: dict[str, int]
-    """Facts citing each section; with several source documents, keyed "title › section"."""
+    """Facts citing each section (a fact citing several sections counts in each); with several
+    source documents, keyed "title › section"."""
     facts: int
+    """Distinct facts: instances of afkg:Fact or any subclass."""
+    section_citations: int
+    """Sum of facts_per_section: (fact, section) pairs."""
+    facts_without_section: int
+    """Facts that cite no passage of any section."""
 
     def text(self) -> str:
-        """A plain-text summary."""
+        """A plain-text summary that says what each number counts."""
         lines = [
-            f"Triples: {self.triples} ({self.data_triples} data, {self.ontology_triples} ontology)",
-            f"Facts: {self.facts}",
+            f"Triples: {self.triples} in ontology and data ({self.data_triples} data, "
+            f"{self.ontology_triples} ontology)",
+            f"Triples in every export dump: {self.export_triples} (adds {self.shapes_triples} shapes "
+            f"and the dataset metadata; equals void:triples)",
+            f"Facts: {self.facts} distinct ({self.facts_without_section} cite no section)",
             "",
-            "Entities per class:",
+            "Entities per class (an entity of two classes counts in both):",
         ]
         width = max((len(name) for name in self.entities_per_class), default=0)
         lines += [f"  {name:<{width}}  {count:>4}" for name, count in self.entities_per_class.items()]
-        lines += ["", "Facts per article section:"]
+        lines += ["", f"Facts citing each article section (a fact citing several sections counts in each; "
+                      f"{self.section_citations} citations in all):"]
         width = max((len(name) for name in self.facts_per_section), default=0)
         lines += [f"  {name:<{width}}  {count:>4}" for name, count in self.facts_per_section.items()]
         return "\n".join(lines) + "\n"
@@ -58,22 +75,38 @@ class Stats:
 
 def compute(kg: KnowledgeGraph) -> Stats:
     """Count triples, typed entities and facts of ``kg``."""
+    from afkg.publish.export import distribution_names
+    from afkg.publish.metadata import DATASET_IRI, describe
+
     per_class: dict[str, int] = {}
     for cls in set(kg.data.objects(None, RDF.type)):
         if str(cls).startswith(str(AFKG)):
             per_class[short(cls) or str(cls)] = len(set(kg.data.subjects(RDF.type, cls)))
-    rows = list(kg.merged.query(_FACTS_PER_SECTION, initNs=PREFIXES))
-    several = len({row.document for row in rows}) > 1
-    per_section = {(f"{row.title or row.document} › {row.section}" if several else str(row.section)): int(row.facts)
-                   for row in rows}
-    facts_query = """SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE {
-        ?f a/rdfs:subClassOf* afkg:Fact }"""
-    facts = int(next(iter(kg.merged.query(facts_query, initNs=PREFIXES))).n)
+    sections = list(kg.merged.query(_SECTIONS, initNs=PREFIXES))
+    several = len({row.document for row in sections}) > 1
+    names = {row.s: (f"{row.title or row.document} › {row.label}" if several else str(row.label))
+             for row in sections}
+    citing: dict[object, set[object]] = {row.s: set() for row in sections}
+    facts: set[object] = set()
+    cited: set[object] = set()
+    for row in kg.merged.query(_FACT_SECTIONS, initNs=PREFIXES):
+        facts.add(row.fact)
+        if row.section is not None and row.section in citing:
+            citing[row.section].add(row.fact)
+            cited.add(row.fact)
+    per_section: dict[str, int] = {}
+    for section, name in names.items():
+        per_section[name] = per_section.get(name, 0) + len(citing[section])
+    export_triples = describe(kg, distribution_names()).value(DATASET_IRI, VOID.triples)
     return Stats(
         triples=len(kg.merged),
         data_triples=len(kg.data),
         ontology_triples=len(kg.ontology),
+        shapes_triples=len(kg.shapes),
+        export_triples=int(export_triples.toPython()) if export_triples is not None else 0,
         entities_per_class=dict(sorted(per_class.items())),
         facts_per_section=per_section,
-        facts=facts,
+        facts=len(facts),
+        section_citations=sum(per_section.values()),
+        facts_without_section=len(facts - cited),
     )

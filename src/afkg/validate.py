@@ -15,6 +15,7 @@ import pyshacl
 from rdflib import BNode, Graph, Literal, Node, URIRef
 
 from afkg.errors import InputError
+from afkg.files import MAX_TEXT_BYTES, read_text
 from afkg.graph import KnowledgeGraph
 from afkg.namespaces import AFKG, PREFIXES, RDF, SH, bind_prefixes
 from afkg.query.terms import shorten
@@ -31,7 +32,7 @@ def short(term: Node | None) -> str | None:
     return term.n3()
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Result:
     """One problem found: where it is, what is wrong, and which check found it."""
 
@@ -42,6 +43,14 @@ class Result:
     severity: str = "Violation"
     shape: str | None = None
     check: str = "shacl"
+
+    def sort_key(self) -> tuple[str, ...]:
+        """Focus, path, value, message…; an absent path or value sorts first, as empty text."""
+        return (self.focus, self.path or "", self.value or "", self.message, self.severity,
+                self.shape or "", self.check)
+
+    def __lt__(self, other: Result) -> bool:
+        return self.sort_key() < other.sort_key()
 
 
 @dataclass
@@ -113,16 +122,41 @@ def _shape_name(shape: Node, shapes: Graph) -> str | None:
     return short(shape)
 
 
+def _copy(graph: Graph) -> Graph:
+    """A private copy, so that nothing pySHACL infers or adds reaches the graphs that get exported."""
+    copy = Graph()
+    for triple in graph:
+        copy.add(triple)
+    return copy
+
+
+def _run_pyshacl(kg: KnowledgeGraph) -> tuple[bool, Graph]:
+    """pySHACL over copies of the graphs; a shape it cannot use is a one-line InputError."""
+    from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
+
+    shapes_file = kg.layout.display(kg.layout.shapes_file)
+    try:
+        conforms, results_graph, _ = pyshacl.validate(
+            _copy(kg.data),
+            shacl_graph=_copy(kg.shapes),
+            ont_graph=_copy(kg.ontology),
+            inference="rdfs",
+            advanced=True,
+            allow_warnings=False,
+        )
+    except (ConstraintLoadError, ShapeLoadError, ReportableRuntimeError) as exc:
+        reason = " ".join(str(getattr(exc, "message", exc)).split())
+        raise InputError(f"{shapes_file}: a shape cannot be used: {reason[:300]}") from None
+    except Exception as exc:  # pyparsing and rdflib errors from a shape's SPARQL
+        if type(exc).__name__ in {"ParseException", "ParseSyntaxException"}:
+            raise InputError(f"{shapes_file}: SPARQL syntax error in a shape: {' '.join(str(exc).split())}") from None
+        raise
+    return bool(conforms), results_graph
+
+
 def shacl_results(kg: KnowledgeGraph) -> list[Result]:
     """Run the SHACL shapes over the data; one Result per reported problem."""
-    conforms, results_graph, _ = pyshacl.validate(
-        kg.data,
-        shacl_graph=kg.shapes,
-        ont_graph=kg.ontology,
-        inference="rdfs",
-        advanced=True,
-        allow_warnings=False,
-    )
+    conforms, results_graph = _run_pyshacl(kg)
     results: list[Result] = []
     if conforms:
         return results
@@ -143,14 +177,24 @@ def shacl_results(kg: KnowledgeGraph) -> list[Result]:
     return results
 
 
+def literal_results(kg: KnowledgeGraph) -> list[Result]:
+    """One problem per literal whose text is not a value of its datatype."""
+    return [
+        Result(
+            focus=short(found.subject) or "?", path=short(found.predicate),
+            value=f"\"{found.literal}\"^^{short(found.literal.datatype)}",
+            message=f"In {found.file}: \"{found.literal}\" is not a valid {short(found.literal.datatype)}.",
+            check="literal",
+        )
+        for found in kg.ill_typed
+    ]
+
+
 def quote_results(kg: KnowledgeGraph) -> list[Result]:
     """Check that every passage's quote occurs verbatim in its document's text file."""
     texts: dict[URIRef, str] = {}
     for document, path in kg.sources.items():
-        try:
-            texts[document] = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{kg.layout.display(path)}: cannot read source text ({exc})") from None
+        texts[document] = read_text(path, MAX_TEXT_BYTES, kg.layout.display(path))
     results: list[Result] = []
     for passage, quote in kg.data.subject_objects(AFKG.quote):
         section = kg.data.value(passage, AFKG.inSection)
@@ -173,6 +217,6 @@ def quote_results(kg: KnowledgeGraph) -> list[Result]:
 
 
 def validate(kg: KnowledgeGraph) -> Report:
-    """Validate the data of ``kg`` against its shapes and its source texts."""
-    results = sorted(shacl_results(kg) + quote_results(kg))
+    """Validate the data of ``kg`` against its shapes, its source texts and its literals' datatypes."""
+    results = sorted(shacl_results(kg) + quote_results(kg) + literal_results(kg))
     return Report(conforms=not results, results=results)

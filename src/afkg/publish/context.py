@@ -17,6 +17,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 
 from afkg.errors import InputError, UsageError
+from afkg.files import MAX_JSON_BYTES, load_json
 from afkg.namespaces import AFKG, OWL, RDF, RDFS, XSD
 from afkg.prefixes import PREFIXES
 
@@ -73,12 +74,9 @@ def context_text(context: dict[str, Any]) -> str:
 
 def load_context(path: Path) -> dict[str, Any]:
     """The published context file; an unreadable or invalid one is an InputError."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found (write it with 'afkg context -o {path}')") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    if not path.exists() and not path.is_symlink():
+        raise InputError(f"{path}: file not found (write it with 'afkg context -o {path}')")
+    data = load_json(path, MAX_JSON_BYTES)
     if not isinstance(data, dict) or not isinstance(data.get("@context"), dict):
         raise InputError(f"{path}: not a JSON-LD context (no \"@context\" object)")
     return data

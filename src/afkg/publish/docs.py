@@ -4,9 +4,11 @@ apply to each class (directly or through a superclass)."""
 
 from __future__ import annotations
 
+import re
 from html import escape
+from urllib.parse import urlsplit
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from afkg.namespaces import AFKG, DCTERMS, ONTOLOGY_IRI, OWL, RDF, RDFS, SH, SKOS
@@ -28,16 +30,34 @@ def _local(term: Node) -> str:
     return str(term)[len(_NS):]
 
 
+_WIKIDATA_ITEM = re.compile(r"http://www\.wikidata\.org/entity/([PQ][1-9][0-9]*)")
+
+
+def is_web_link(iri: str) -> bool:
+    """True when ``iri`` is an absolute http(s) IRI with a host and nothing that could
+    break out of an HTML attribute; anything else is shown as text, never as a link."""
+    try:
+        parts = urlsplit(iri)
+    except ValueError:
+        return False
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+        return False
+    return not any(ch.isspace() or ord(ch) < 0x20 or ch in "<>\"'`\\" for ch in iri)
+
+
 def _link(term: Node) -> str:
-    """A term as a link: an anchor for afkg terms, the term's own page otherwise."""
-    if isinstance(term, Literal):
+    """A term as a link: an anchor for afkg terms, the term's own page for http(s) IRIs,
+    escaped text for anything else (``javascript:`` and other schemes are never links)."""
+    if not isinstance(term, URIRef):
         return escape(str(term))
     text = str(term)
-    if text.startswith(_NS):
+    if text.startswith(_NS) and is_web_link(text):
         return f'<a href="#{escape(_local(term))}"><code>afkg:{escape(_local(term))}</code></a>'
-    if text.startswith("http://www.wikidata.org/entity/"):
-        item = text.rsplit("/", 1)[-1]
-        return f'<a href="https://www.wikidata.org/wiki/{escape(item)}"><code>wd:{escape(item)}</code></a>'
+    item = _WIKIDATA_ITEM.fullmatch(text)
+    if item:
+        return f'<a href="https://www.wikidata.org/wiki/{item.group(1)}"><code>wd:{item.group(1)}</code></a>'
+    if not is_web_link(text):
+        return f"<code>{escape(shorten(text))}</code>"
     return f'<a href="{escape(text)}"><code>{escape(shorten(text))}</code></a>'
 
 

@@ -1,10 +1,13 @@
 """Serialisations with stable bytes: Turtle, N-Triples, JSON-LD, RDF/XML, TriG, N-Quads.
 
 The same graph always gives the same bytes, so a diff shows only real changes:
-blank nodes are relabelled from their content (and the graph they are in),
-N-Triples and N-Quads lines are sorted, Turtle and TriG come from rdflib's
-serializer (subjects and predicates sorted) with fixed prefixes, RDF/XML from
-pyoxigraph fed sorted triples, and JSON-LD from pyld fed sorted N-Quads.
+blank nodes are relabelled from their content (and the graph they are in, see
+:mod:`afkg.publish.canon`), N-Triples and N-Quads lines are written from the
+terms and sorted, Turtle and TriG come from rdflib's serializer (subjects and
+predicates sorted) with fixed prefixes and bounded nesting (see
+:mod:`afkg.publish.turtle`), RDF/XML from pyoxigraph fed sorted triples, and
+JSON-LD from pyld fed sorted N-Quads. None of them recurses once per level of
+nested blank nodes.
 
 The export has four graphs: the ontology, the shapes, the data and the dataset
 metadata. TriG and N-Quads keep each in its named graph; the triple formats
@@ -13,14 +16,17 @@ write their union.
 
 from __future__ import annotations
 
-from rdflib import BNode, Dataset, Graph, URIRef
-from rdflib.compare import to_canonical_graph
+from pathlib import PurePath
+
+from rdflib import Graph, URIRef
 
 from afkg.atomic import write_atomic
 from afkg.errors import UsageError
 from afkg.graph import DATA_GRAPH_IRI, ONTOLOGY_GRAPH_IRI, SHAPES_GRAPH_IRI, KnowledgeGraph
 from afkg.namespaces import bind_prefixes
 from afkg.prefixes import PREFIXES
+from afkg.publish.canon import stable
+from afkg.publish.turtle import nquads_bytes, ntriples_bytes, to_turtle_bytes
 
 METADATA_GRAPH_IRI = URIRef("https://w3id.org/afkg/graph/metadata")
 
@@ -34,11 +40,46 @@ FORMATS: dict[str, tuple[str, str]] = {
 }
 """Format name -> (media type, file extension)."""
 
+ALIASES: dict[str, str] = {
+    "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "nq": "nquads", "n-quads": "nquads",
+    "json-ld": "jsonld", "rdf": "rdfxml", "xml": "rdfxml", "rdf/xml": "rdfxml", "owl": "rdfxml",
+    "text/turtle": "turtle", "application/x-turtle": "turtle",
+    "application/n-triples": "ntriples", "text/plain": "ntriples",
+    "application/n-quads": "nquads", "text/x-nquads": "nquads",
+    "application/ld+json": "jsonld", "application/json": "jsonld",
+    "application/rdf+xml": "rdfxml", "application/xml": "rdfxml", "text/xml": "rdfxml",
+    "application/trig": "trig", "application/x-trig": "trig",
+}
+"""Other names a format is known by: short names, file extensions and media types."""
+
+EXTENSIONS: dict[str, str] = {
+    ".ttl": "turtle", ".turtle": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".json": "jsonld",
+    ".rdf": "rdfxml", ".xml": "rdfxml", ".owl": "rdfxml", ".trig": "trig", ".nq": "nquads",
+}
+"""File extensions an output format is inferred from."""
+
 QUAD_FORMATS = ("trig", "nquads")
 GRAPHS = ("all", "data", "ontology", "shapes", "metadata")
 
-__all__ = ["FORMATS", "GRAPHS", "QUAD_FORMATS", "distribution_names", "export", "named_graphs", "stable",
-           "to_ntriples", "to_turtle", "write_atomic"]
+__all__ = ["ALIASES", "EXTENSIONS", "FORMATS", "GRAPHS", "QUAD_FORMATS", "distribution_names", "export",
+           "format_for_path", "named_graphs", "resolve_format", "stable", "to_ntriples", "to_turtle",
+           "write_atomic"]
+
+
+def resolve_format(name: str) -> str:
+    """The format called ``name`` (a format name, an alias or a media type, any case)."""
+    key = name.strip().lower()
+    key = key.split(";", 1)[0].strip() if "/" in key else key
+    found = key if key in FORMATS else ALIASES.get(key)
+    if found is None:
+        raise UsageError(f"unknown format '{name}' (formats: {', '.join(FORMATS)}, "
+                         f"or an extension or media type of one)")
+    return found
+
+
+def format_for_path(path: PurePath | str, default: str = "turtle") -> str:
+    """The format an output file's extension asks for; ``default`` when it names none."""
+    return EXTENSIONS.get(PurePath(path).suffix.lower(), default)
 
 
 def distribution_names() -> dict[str, str]:
@@ -46,39 +87,14 @@ def distribution_names() -> dict[str, str]:
     return {f"afkg.{ext}": media for media, ext in FORMATS.values()}
 
 
-def stable(graph: Graph, label_prefix: str = "") -> Graph:
-    """A copy of ``graph`` whose blank nodes are labelled from their content (and
-    ``label_prefix``), so the same graph always gets the same labels."""
-    has_blank = any(isinstance(term, BNode) for triple in graph for term in triple)
-    copy = Graph()
-    bind_prefixes(copy)
-    if not has_blank:
-        for triple in graph:
-            copy.add(triple)
-        return copy
-    for triple in to_canonical_graph(graph):
-        copy.add(tuple(BNode(label_prefix + str(t)) if isinstance(t, BNode) else t for t in triple))
-    return copy
-
-
 def to_ntriples(graph: Graph) -> bytes:
     """N-Triples, one triple a line, lines sorted."""
-    return _ntriples(stable(graph))
-
-
-def _ntriples(graph: Graph) -> bytes:
-    """Sorted N-Triples of a graph whose blank-node labels are already stable."""
-    return _sorted_lines(graph.serialize(format="nt", encoding="utf-8").decode("utf-8"))
+    return ntriples_bytes(stable(graph))
 
 
 def to_turtle(graph: Graph) -> bytes:
     """Turtle with the project's prefixes, subjects and predicates in sorted order."""
-    return stable(graph).serialize(format="turtle", encoding="utf-8")
-
-
-def _sorted_lines(text: str) -> bytes:
-    lines = sorted(set(line for line in text.splitlines() if line.strip()))
-    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    return to_turtle_bytes(stable(graph))
 
 
 def named_graphs(kg: KnowledgeGraph, which: str = "all") -> dict[URIRef, Graph]:
@@ -106,30 +122,28 @@ def _union(graphs: dict[URIRef, Graph]) -> Graph:
     return union
 
 
-def _dataset(graphs: dict[URIRef, Graph]) -> Dataset:
-    dataset = Dataset()
-    bind_prefixes(dataset)
-    for name, graph in graphs.items():
-        named = dataset.graph(name)
-        for triple in graph:
-            named.add(triple)
-    return dataset
-
-
 def _trig(graphs: dict[URIRef, Graph]) -> bytes:
-    """TriG with one block per named graph, in IRI order, each body written as Turtle."""
-    used: set[str] = set()
+    """TriG with one block per named graph, in IRI order, each body written as Turtle
+    under one header of the prefixes the bodies use."""
+    used: dict[str, str] = {}
     blocks = []
     for name in sorted(graphs, key=str):
-        text = graphs[name].serialize(format="turtle")
-        body = [line for line in text.splitlines() if not line.startswith("@prefix")]
-        used.update(line.split()[1].rstrip(":") for line in text.splitlines() if line.startswith("@prefix"))
+        text = to_turtle_bytes(graphs[name]).decode("utf-8")
+        body = []
+        for line in text.split("\n"):
+            words = line.split()
+            if line.startswith("@prefix") and len(words) == 4 and words[2].startswith("<"):
+                prefix, namespace = words[1].rstrip(":"), words[2][1:-1]
+                if used.setdefault(prefix, namespace) != namespace:
+                    raise ValueError(f"prefix {prefix}: bound to two namespaces")
+            else:
+                body.append(line)
         while body and not body[0].strip():
             body.pop(0)
         # not indented: the bodies hold multi-line literals whose lines must stay as they are
         text_body = "\n".join(body).rstrip()
         blocks.append(f"<{name}> {{\n{text_body}\n}}\n")
-    header = "".join(f"@prefix {p}: <{PREFIXES[p]}> .\n" for p in sorted(used) if p in PREFIXES)
+    header = "".join(f"@prefix {p}: <{used[p]}> .\n" for p in sorted(used))
     return (header + "\n" + "\n".join(blocks)).encode("utf-8")
 
 
@@ -151,25 +165,24 @@ def export(kg: KnowledgeGraph, fmt: str, graph: str = "all", *,
 
     ``context_url`` and ``frame`` apply to JSON-LD only.
     """
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format '{fmt}' (formats: {', '.join(FORMATS)})")
+    fmt = resolve_format(fmt)
     if (context_url or frame) and fmt != "jsonld":
         raise UsageError("--context and --frame apply to --format jsonld only")
     graphs = named_graphs(kg, graph)
     if fmt == "trig":
         return _trig(graphs)
     if fmt == "nquads":
-        return _sorted_lines(_dataset(graphs).serialize(format="nquads", encoding="utf-8").decode("utf-8"))
+        return nquads_bytes(graphs)
     union = _union(graphs)
     if fmt == "turtle":
-        return union.serialize(format="turtle", encoding="utf-8")
+        return to_turtle_bytes(union)
     if fmt == "ntriples":
-        return _ntriples(union)
+        return ntriples_bytes(union)
     if fmt == "rdfxml":
         return _rdfxml(union)
     from afkg.publish.context import load_context
     from afkg.publish.jsonld import to_jsonld
 
     context = load_context(kg.layout.context_file)
-    nquads = _ntriples(union).decode("utf-8")
+    nquads = ntriples_bytes(union).decode("utf-8")
     return to_jsonld(nquads, context, kg.ontology, context_url=context_url, frame=frame)

@@ -14,7 +14,7 @@ Recorded knowledge lives in ``data/wikidata/``:
 from __future__ import annotations
 
 import csv
-import json
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from typing import Any
 from rdflib import Literal, URIRef
 
 from afkg.errors import InputError
+from afkg.files import MAX_JSON_BYTES, MAX_TABLE_BYTES, load_json, read_text
 from afkg.graph import KnowledgeGraph
 from afkg.layout import Layout
 from afkg.namespaces import AFKG, OWL, RDF, RDFS, SKOS
@@ -49,31 +50,64 @@ KIND_CLASSES = {
 # --- recorded knowledge -----------------------------------------------------------------
 
 def reference_ids(layout: Layout) -> dict[str, tuple[str, str]]:
-    """The checked identifiers: id -> (label, kind)."""
+    """The checked identifiers: id -> (label, kind). A missing column, a short row or a
+    byte that is not UTF-8 is a one-line InputError naming the file and line."""
     path = layout.wikidata_dir / "reference-ids.tsv"
-    try:
-        with path.open(encoding="utf-8", newline="") as stream:
-            rows = list(csv.DictReader(stream, delimiter="\t"))
-    except OSError as exc:
-        raise InputError(f"{layout.display(path)}: cannot read ({exc.strerror})") from None
-    return {row["id"]: (row["label"], row["kind"]) for row in rows if row.get("id")}
+    name = layout.display(path)
+    text = read_text(path, MAX_TABLE_BYTES, name)
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter="\t")
+    header = next(rows, None)
+    if header is None or not {"id", "label", "kind"} <= set(header):
+        raise InputError(f"{name}:1: the header must name the columns id, label and kind")
+    columns = {column: header.index(column) for column in ("id", "label", "kind")}
+    checked: dict[str, tuple[str, str]] = {}
+    for number, row in enumerate(rows, 2):
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        if len(row) <= max(columns.values()):
+            raise InputError(f"{name}:{number}: {len(row)} columns, expected at least {max(columns.values()) + 1}")
+        if row[columns["id"]]:
+            checked[row[columns["id"]]] = (row[columns["label"]], row[columns["kind"]])
+    return checked
 
 
 def snapshot_path(layout: Layout) -> Path:
     return layout.wikidata_dir / "items.json"
 
 
+def _check_item(name: str, item: str, record: Any) -> None:
+    """A recorded item must have the shape ``afkg link refresh`` writes."""
+    where = f"{name}: item {item!r}"
+    if not isinstance(record, dict):
+        raise InputError(f"{where}: not an object")
+    for key in ("label", "description"):
+        if record.get(key) is not None and not isinstance(record[key], str):
+            raise InputError(f"{where}: \"{key}\" is not a string")
+    instance_of = record.get("instanceOf", [])
+    if not isinstance(instance_of, list) or not all(isinstance(x, str) for x in instance_of):
+        raise InputError(f"{where}: \"instanceOf\" is not a list of strings")
+    statements = record.get("statements", {})
+    if not isinstance(statements, dict):
+        raise InputError(f"{where}: \"statements\" is not an object")
+    for prop, values in statements.items():
+        if not isinstance(values, list) or not all(isinstance(v, dict) and "value" in v for v in values):
+            raise InputError(f"{where}: statements of {prop} are not a list of objects with a \"value\"")
+
+
 def load_snapshot(layout: Layout) -> dict[str, Any]:
-    """The recorded items (``{"retrieved": …, "items": {qid: …}}``), empty if never refreshed."""
+    """The recorded items (``{"retrieved": …, "items": {qid: …}}``), empty if never refreshed.
+
+    The file is bounded in size and depth, and every item is checked for the shape
+    ``afkg link refresh`` writes; anything else is a one-line InputError."""
     path = snapshot_path(layout)
-    if not path.exists():
+    name = layout.display(path)
+    if not path.exists() and not path.is_symlink():
         return {"retrieved": None, "items": {}}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{layout.display(path)}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    data = load_json(path, MAX_JSON_BYTES, name)
     if not isinstance(data, dict) or not isinstance(data.get("items"), dict):
-        raise InputError(f"{layout.display(path)}: not a recorded snapshot (no \"items\" object)")
+        raise InputError(f"{name}: not a recorded snapshot (no \"items\" object)")
+    for item, record in data["items"].items():
+        _check_item(name, item, record)
     return data
 
 

@@ -1,0 +1,189 @@
+"""Stable blank-node labels, computed without recursion.
+
+The same graph must always give the same bytes, so blank nodes get labels drawn
+from their content instead of the random ones a parser hands out.
+
+Most graphs hold blank nodes in trees: property shapes, RDF lists, nested
+descriptions, each blank node the object of at most one triple whose subject is
+a blank node, and no cycles. For those, a node's label is a hash of everything
+below it (computed bottom-up) and of the label of its parent and the predicate
+that leads to it (top-down). Siblings with the same predicate and the same
+content are interchangeable, so numbering them in any order gives the same
+graph. Both passes are loops over a work list: a chain of any length takes time
+proportional to its size and no stack.
+
+Other shapes (blank nodes in cycles, or shared by two blank subjects) get their
+labels by colour refinement: each blank node starts from what it says about
+IRIs and literals, then, round after round, takes in its neighbours' colours
+until the colours stop splitting (at most :data:`MAX_GENERAL_BLANK_NODES` blank
+nodes). If every blank node ends with a colour of its own, the colours are the
+labels. Only when some stay indistinguishable (a ring of identical nodes) is
+rdflib's canonicalisation used, whose time grows with the cube of their number:
+up to :data:`MAX_SYMMETRIC_BLANK_NODES` blank nodes; beyond that the graph is
+refused with a one-line error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+
+from rdflib import BNode, Graph, Literal
+from rdflib.term import Node
+
+from afkg.errors import InputError
+
+MAX_GENERAL_BLANK_NODES = 2000
+"""Blank nodes in a graph that is not tree-shaped: the most colour refinement is given."""
+MAX_SYMMETRIC_BLANK_NODES = 40
+"""Blank nodes in a graph whose blank nodes refinement cannot tell apart: the most rdflib's
+canonicalisation is given (40 take about a second)."""
+
+
+def _digest(*parts: str) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part.encode("utf-8", errors="surrogatepass"))
+        hasher.update(b"\x00")
+    return hasher.hexdigest()
+
+
+def _term_key(term: Node) -> str:
+    if isinstance(term, Literal):
+        return f"L{term}\x01{term.language or ''}\x01{term.datatype or ''}"
+    return f"I{term}"
+
+
+def _tree_labels(graph: Graph) -> dict[BNode, str] | None:
+    """Labels for tree-shaped blank nodes, or None when the blank nodes are not a forest."""
+    blanks: set[BNode] = set()
+    children: dict[BNode, list[tuple[Node, BNode]]] = defaultdict(list)
+    parent: dict[BNode, tuple[BNode, Node]] = {}
+    own: dict[BNode, list[str]] = defaultdict(list)
+    for s, p, o in graph:
+        s_blank, o_blank = isinstance(s, BNode), isinstance(o, BNode)
+        if isinstance(p, BNode):
+            return None
+        if s_blank:
+            blanks.add(s)
+        if o_blank:
+            blanks.add(o)
+        if s_blank and o_blank:
+            if o in parent or s == o:
+                return None
+            parent[o] = (s, p)
+            children[s].append((p, o))
+        elif s_blank:
+            own[s].append(f"out\x01{p}\x01{_term_key(o)}")
+        elif o_blank:
+            own[o].append(f"in\x01{_term_key(s)}\x01{p}")
+    roots = sorted((b for b in blanks if b not in parent), key=str)
+    # bottom-up: a post-order from every root, with an explicit stack
+    content: dict[BNode, str] = {}
+    order: list[BNode] = []
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        stack.extend(child for _, child in children.get(node, ()))
+    if len(order) != len(blanks):
+        return None  # a cycle: some blank nodes are unreachable from any root
+    for node in reversed(order):
+        parts = sorted(own.get(node, []))
+        parts += sorted(f"child\x01{p}\x01{content[child]}" for p, child in children.get(node, ()))
+        content[node] = _digest("content", *parts)
+    # top-down: roots first, each node's label from its parent's label
+    labels: dict[BNode, str] = {}
+
+    def assign(group: list[BNode], context: str) -> list[BNode]:
+        ranked: dict[str, list[BNode]] = defaultdict(list)
+        for node in group:
+            ranked[_digest(context, content[node])].append(node)
+        for key, twins in ranked.items():
+            for number, node in enumerate(twins):
+                labels[node] = _digest(key, str(number))
+        return group
+
+    queue: list[BNode] = assign(roots, "root")
+    while queue:
+        following: list[BNode] = []
+        for node in queue:
+            by_predicate: dict[Node, list[BNode]] = defaultdict(list)
+            for p, child in children.get(node, ()):
+                by_predicate[p].append(child)
+            for p, group in by_predicate.items():
+                following += assign(group, f"{labels[node]}\x01{p}")
+        queue = following
+    return labels
+
+
+def _refined_labels(graph: Graph) -> dict[BNode, str] | None:
+    """Labels from colour refinement, or None when two blank nodes end with the same colour."""
+    colour: dict[BNode, str] = {}
+    own: dict[BNode, list[str]] = defaultdict(list)
+    links: dict[BNode, list[tuple[str, Node, BNode]]] = defaultdict(list)
+    for s, p, o in graph:
+        s_blank, o_blank = isinstance(s, BNode), isinstance(o, BNode)
+        if s_blank and o_blank:
+            links[s].append(("out", p, o))
+            links[o].append(("in", p, s))
+        elif s_blank:
+            own[s].append(f"out\x01{p}\x01{_term_key(o)}")
+        elif o_blank:
+            own[o].append(f"in\x01{_term_key(s)}\x01{p}")
+        for t in (s, o):
+            if isinstance(t, BNode):
+                colour.setdefault(t, "")
+    colour = {b: _digest("start", *sorted(own.get(b, []))) for b in colour}
+    distinct = len(set(colour.values()))
+    for _ in range(len(colour)):
+        colour = {b: _digest(c, *sorted(f"{way}\x01{p}\x01{colour[other]}" for way, p, other in links.get(b, ())))
+                  for b, c in colour.items()}
+        now = len(set(colour.values()))
+        if now == distinct:
+            break
+        distinct = now
+    if distinct != len(colour):
+        return None
+    return colour
+
+
+def stable(graph: Graph, label_prefix: str = "") -> Graph:
+    """A copy of ``graph`` whose blank nodes are labelled from their content (and
+    ``label_prefix``), so the same graph always gets the same labels."""
+    from afkg.namespaces import bind_prefixes
+
+    copy = Graph()
+    bind_prefixes(copy)
+    if not any(isinstance(term, BNode) for triple in graph for term in triple):
+        for triple in graph:
+            copy.add(triple)
+        return copy
+    labels = _tree_labels(graph)
+    if labels is not None:
+        for triple in graph:
+            copy.add(tuple(BNode(f"{label_prefix}b{labels[t][:24]}") if isinstance(t, BNode) else t
+                           for t in triple))
+        return copy
+    count = len({t for triple in graph for t in triple if isinstance(t, BNode)})
+    if count > MAX_GENERAL_BLANK_NODES:
+        raise InputError(f"{count} blank nodes in cycles or shared between blank nodes; at most "
+                         f"{MAX_GENERAL_BLANK_NODES} can be given stable labels (name some of them with IRIs)")
+    labels = _refined_labels(graph)
+    if labels is not None:
+        for triple in graph:
+            copy.add(tuple(BNode(f"{label_prefix}r{labels[t][:24]}") if isinstance(t, BNode) else t
+                           for t in triple))
+        return copy
+    if count > MAX_SYMMETRIC_BLANK_NODES:
+        raise InputError(f"{count} blank nodes, some of which nothing tells apart (a ring of identical nodes); "
+                         f"at most {MAX_SYMMETRIC_BLANK_NODES} such can be given stable labels "
+                         f"(name some of them with IRIs)")
+    from rdflib.compare import to_canonical_graph
+
+    for triple in to_canonical_graph(graph):
+        copy.add(tuple(BNode(f"{label_prefix}c{t}") if isinstance(t, BNode) else t for t in triple))
+    return copy
+
+
+__all__ = ["MAX_GENERAL_BLANK_NODES", "MAX_SYMMETRIC_BLANK_NODES", "stable"]

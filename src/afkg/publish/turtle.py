@@ -1,0 +1,162 @@
+"""Turtle, N-Triples and N-Quads writers that never recurse deeper than a bound.
+
+Turtle comes from rdflib's serializer, which nests a blank node used once as
+``[ … ]`` by calling itself once per level: a chain of a few hundred blank nodes
+exhausts Python's stack, and a cyclic RDF list makes its list check loop for
+ever. :class:`BoundedTurtleSerializer` keeps rdflib's output for ordinary graphs
+but, before writing, measures how deeply blank nodes would nest and gives every
+:data:`MAX_NESTING`-th level its label instead (``_:b…``, written as a subject of
+its own), and it decides which blank nodes are well-formed lists once, without
+loops that can run for ever.
+
+N-Triples and N-Quads are written line by line from the terms, lines sorted.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF
+from rdflib.plugins.serializers.turtle import TurtleSerializer
+from rdflib.term import Node
+
+MAX_NESTING = 64
+"""Blank nodes nested inside each other deeper than this are written with labels."""
+
+
+class BoundedTurtleSerializer(TurtleSerializer):
+    """rdflib's Turtle serializer with bounded nesting and a loop-free list check."""
+
+    def preprocess(self) -> None:
+        super().preprocess()
+        self._lists = _valid_lists(self.store)
+        self._forced = set(_too_deep(self.store, self._references, self._lists))
+        for node in self._forced:
+            self._references[node] = 2  # used "twice": written with its label, as its own subject
+
+    def orderSubjects(self) -> list[Node]:  # noqa: N802 - rdflib's name
+        """rdflib's order, except that blank nodes given labels for depth come before the
+        nested ones, so each nested blank node is written inside its parent."""
+        ordered = super().orderSubjects()
+        nested = [s for s in ordered if isinstance(s, BNode) and self._references[s] == 1]
+        first = [s for s in ordered if not (isinstance(s, BNode) and self._references[s] == 1)]
+        return first + nested
+
+    def isValidList(self, l_: Node) -> bool:  # noqa: N802 - rdflib's name
+        return l_ in self._lists
+
+    def get_pname(self, uri: Node, gen_prefix: bool = True) -> str | None:
+        """Only the graph's bound prefixes are used; none is made up (``ns1:``), so that
+        separately written bodies (TriG) share one prefix header."""
+        return super().get_pname(uri, gen_prefix=False)
+
+
+def _valid_lists(graph: Graph) -> set[Node]:
+    """Blank nodes that head a well-formed RDF list: every cell has exactly
+    rdf:first and rdf:rest, and the rests end in rdf:nil without a cycle."""
+    cells: dict[Node, Node] = {}
+    for cell in set(graph.subjects(RDF.first, None)):
+        if not isinstance(cell, BNode):
+            continue
+        pairs = list(graph.predicate_objects(cell))
+        predicates = sorted(p for p, _ in pairs)
+        if predicates == sorted([RDF.first, RDF.rest]):
+            cells[cell] = next(o for p, o in pairs if p == RDF.rest)
+    valid: set[Node] = set()
+    decided: set[Node] = set()
+    for start in cells:
+        path: list[Node] = []
+        seen: set[Node] = set()
+        node: Node = start
+        while node in cells and node not in decided and node not in seen:
+            seen.add(node)
+            path.append(node)
+            node = cells[node]
+        good = node == RDF.nil or node in valid
+        for cell in path:
+            decided.add(cell)
+            if good:
+                valid.add(cell)
+    return valid
+
+
+def _too_deep(graph: Graph, references: dict[Node, int], lists: set[Node]) -> list[Node]:
+    """Blank nodes to write with labels so that no ``[ … ]`` or ``( … )`` nests more than
+    :data:`MAX_NESTING` deep, including one node on every cycle of nested blank nodes."""
+    parent: dict[Node, Node] = {}
+    for s, _, o in graph:
+        if isinstance(o, BNode) and references.get(o, 0) == 1:
+            parent[o] = s
+    # a list's rdf:rest cells are written in one loop by rdflib: they add no depth
+    flat = {o for s, _, o in graph.triples((None, RDF.rest, None)) if s in lists and o in lists}
+    depth: dict[Node, int] = {}
+    forced: list[Node] = []
+    for start in sorted(parent, key=str):
+        chain: list[Node] = []
+        on_chain: set[Node] = set()
+        node: Node = start
+        while node in parent and node not in depth and node not in on_chain:
+            chain.append(node)
+            on_chain.add(node)
+            node = parent[node]
+        if node in on_chain:  # a cycle of nested blank nodes: one of them becomes a subject
+            forced.append(node)
+            depth[node] = 0
+            chain = chain[:chain.index(node)]
+        base = depth.get(node, 0)
+        for item in reversed(chain):
+            base = base if item in flat else base + 1
+            if base >= MAX_NESTING:
+                forced.append(item)
+                base = 0
+            depth[item] = base
+    return forced
+
+
+def to_turtle_bytes(graph: Graph) -> bytes:
+    """``graph`` as Turtle (UTF-8), nesting bounded."""
+    stream = BytesIO()
+    BoundedTurtleSerializer(graph).serialize(stream, encoding="utf-8")
+    return stream.getvalue()
+
+
+def _literal(term: Literal) -> str:
+    text = str(term).replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
+    if term.language:
+        return f'"{text}"@{term.language}'
+    if term.datatype:
+        return f'"{text}"^^<{term.datatype}>'
+    return f'"{text}"'
+
+
+def nt_term(term: Node) -> str:
+    """One term as N-Triples writes it."""
+    if isinstance(term, Literal):
+        return _literal(term)
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    raise ValueError(f"not an RDF term: {term!r}")
+
+
+def sorted_lines(lines: set[str]) -> bytes:
+    """Lines sorted, each ended by a newline, as UTF-8."""
+    return "".join(line + "\n" for line in sorted(lines)).encode("utf-8")
+
+
+def ntriples_bytes(graph: Graph) -> bytes:
+    """N-Triples, one triple a line, lines sorted."""
+    return sorted_lines({f"{nt_term(s)} {nt_term(p)} {nt_term(o)} ." for s, p, o in graph})
+
+
+def nquads_bytes(graphs: dict[URIRef, Graph]) -> bytes:
+    """N-Quads of named graphs, one quad a line, lines sorted."""
+    lines = set()
+    for name, graph in graphs.items():
+        lines |= {f"{nt_term(s)} {nt_term(p)} {nt_term(o)} <{name}> ." for s, p, o in graph}
+    return sorted_lines(lines)
+
+
+__all__ = ["MAX_NESTING", "BoundedTurtleSerializer", "nquads_bytes", "nt_term", "ntriples_bytes", "to_turtle_bytes"]
