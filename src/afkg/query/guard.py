@@ -334,7 +334,8 @@ def check_query(text: str, source: str = "query") -> QueryInfo:
 def shape_sparql_problem(text: str, prefixes: dict[str, str] | None = None) -> str | None:
     """Why the SPARQL of a SHACL shape (sh:select, sh:ask, sh:construct) must not run, or None.
 
-    Refused: SERVICE, FROM / FROM NAMED, updates such as LOAD, text that does not parse.
+    Refused: SERVICE (in the algebra, or any word that reads as SERVICE), FROM / FROM NAMED,
+    updates such as LOAD, text that does not parse.
     """
     from rdflib.plugins.sparql import prepareQuery
 
@@ -354,6 +355,9 @@ def shape_sparql_problem(text: str, prefixes: dict[str, str] | None = None) -> s
                 + ")"
     if algebra.get("datasetClause"):
         return "its SPARQL uses FROM or FROM NAMED"
+    words = [t for t in tokens(expanded) if t.kind == "word" and _is_service_word(t.text)]
+    if words:
+        return "its SPARQL uses SERVICE"
     if any(n.name == "ServiceGraphPattern" for n in _walk(algebra)):
         return "its SPARQL uses SERVICE"
     return None
@@ -382,3 +386,42 @@ def check_variable_name(name: str) -> str:
     if not isinstance(name, str) or not _VARNAME.match(name):
         raise UsageError(f"bad variable name {name!r}")
     return name
+
+
+_SH = "http://www.w3.org/ns/shacl#"
+
+
+def check_shapes(shapes: Any, source: str = "shapes") -> None:
+    """Refuse a shapes graph whose SHACL-SPARQL (sh:select, sh:ask, sh:construct, sh:update)
+    uses SERVICE, FROM, LOAD or any update, or does not parse: an InputError naming the shape.
+
+    Prefixes come from the graph's ``sh:declare`` entries and its own namespace bindings.
+    """
+    from rdflib import BNode, URIRef
+
+    from afkg.errors import InputError
+    from afkg.query.terms import shorten
+
+    sh = {name: URIRef(_SH + name) for name in ("select", "ask", "construct", "update", "declare", "prefix",
+                                                 "namespace", "sparql", "property", "rule")}
+    prefixes = {str(p): str(ns) for p, ns in shapes.namespaces()}
+    for declaration in shapes.objects(None, sh["declare"]):
+        prefix, namespace = shapes.value(declaration, sh["prefix"]), shapes.value(declaration, sh["namespace"])
+        if prefix is not None and namespace is not None:
+            prefixes[str(prefix)] = str(namespace)
+
+    def owner(node: Any) -> str:
+        for _ in range(5):
+            if not isinstance(node, BNode):
+                break
+            parent = next((s for p in ("sparql", "property", "rule") for s in shapes.subjects(sh[p], node)), None)
+            if parent is None:
+                break
+            node = parent
+        return shorten(str(node)) if isinstance(node, URIRef) else "a blank-node shape"
+
+    for key in ("select", "ask", "construct", "update"):
+        for node, text in sorted(shapes.subject_objects(sh[key]), key=lambda pair: str(pair[1])):
+            problem = "it is a SPARQL update" if key == "update" else shape_sparql_problem(str(text), prefixes)
+            if problem:
+                raise InputError(f"{source}: shape {owner(node)}: sh:{key} refused: {problem}")

@@ -7,7 +7,9 @@ in long loops), so :func:`run_bounded` runs the work in a forked child process:
   plus ``memory`` bytes, so a runaway join or ORDER BY fails inside the child;
 - the parent waits at most ``timeout`` seconds for the child's answer and then
   kills it (SIGKILL), so nothing keeps running after the deadline;
-- the child's answer (a value, or an afkg error) comes back through a pipe.
+- the child's answer (a value, or an afkg error) comes back through a pipe;
+  whatever an engine prints on its own (a Rust allocation failure, say) goes
+  to /dev/null, so the caller reports one line.
 
 Row bounds are applied inside the engines (``max_rows``), which stop reading
 solutions once they have enough.
@@ -69,6 +71,9 @@ def _child(function: Callable[[], T], write: int, memory: int | None) -> None:
     """Run ``function`` in the forked child and send its outcome; never returns."""
     code = 0
     try:
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 1)
+        os.dup2(quiet, 2)
         if memory is not None:
             used = _address_space()
             if used:
@@ -141,8 +146,9 @@ def run_bounded(function: Callable[[], T], *, timeout: float = DEFAULT_TIMEOUT,
     if not finished:
         raise QueryError(f"{what} stopped after {timeout:g} s (--timeout)")
     if os.WIFSIGNALED(status):
-        raise QueryError(f"{what} stopped: the engine ended abnormally (signal {os.WTERMSIG(status)}); "
-                         "it may have run out of memory")
+        limit = f" (bound: {memory >> 20} MiB more)" if memory else ""
+        raise QueryError(f"{what} stopped: the engine ended abnormally (signal {os.WTERMSIG(status)}), "
+                         f"most likely out of memory{limit}")
     try:
         outcome = pickle.loads(b"".join(chunks))
     except Exception:  # an empty or cut answer: the child failed before it could say why
