@@ -83,8 +83,14 @@ def term_cell(term: Term | None) -> str:
 
 
 def values_block(variables: list[str], rows: list[dict[str, Term]]) -> str:
-    """A VALUES block for ``rows``, from validated variable names and terms only."""
+    """A VALUES block for ``rows``, from validated variable names and terms only.
+
+    No rows at all is written ``{ FILTER(1 = 0) }`` (no solutions), which both engines
+    evaluate alike; rdflib fails on an empty VALUES block and ignores ``FILTER(false)``.
+    """
     names = [check_variable_name(v) for v in variables]
+    if not rows:
+        return "{ FILTER(1 = 0) }"
     if not names:
         return "VALUES () { " + " ".join("()" for _ in rows) + " }"
     head = " ".join(f"?{v}" for v in names)
@@ -123,9 +129,11 @@ def rows_from_json(body: Any, host: str, wanted: tuple[str, ...],
             extra = [value.get(k) for k in ("datatype", "xml:lang") if k in value]
             if not all(isinstance(x, str) for x in extra):
                 raise _malformed(host, f"the datatype or language of {var!r} is not text")
+            kind = value["type"]
+            if kind not in ("uri", "literal", "typed-literal", "bnode"):
+                raise _malformed(host, f"unknown term type {kind[:40]!r}")
             if var not in wanted:
                 continue
-            kind = value["type"]
             if kind == "uri":
                 term = Term.uri(value["value"])
             elif kind in ("literal", "typed-literal"):
