@@ -139,7 +139,7 @@ class WebClient:
             parts.append(data)
 
         try:
-            for raw in response.iter_raw(_CHUNK):
+            for raw in response.iter_raw():
                 if time.monotonic() > deadline:
                     raise _Deadline
                 if decoder is None:
