@@ -263,3 +263,22 @@ def test_help_names_the_allow_list_variable_and_the_bounds():
         text = run("query", command, "--help").output
         assert "$AFKG_ALLOWED_SERVICES" in text
         assert "--timeout" in text and "--max-rows" in text
+
+
+def test_readme_exec_examples_run():
+    import re
+    import shlex
+
+    from conftest import PROJECT
+
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    line = re.search(r"^afkg query exec (queries/\S+\.rq)[^#\n]*", readme, flags=re.MULTILINE)
+    args = shlex.split(line.group(0))[1:]
+    args[2] = str(PROJECT / args[2])
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    heredoc = re.search(r"^afkg query exec - (.*) <<'EOF'\n(.*?)\nEOF$", readme, flags=re.MULTILINE | re.DOTALL)
+    result = run("query", "exec", "-", *shlex.split(heredoc.group(1)), input=heredoc.group(2))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["country", "https://w3id.org/afkg/resource/Albania",
+                                          "https://w3id.org/afkg/resource/France"]
