@@ -10,7 +10,8 @@ What it never does:
 - follow a redirect: a 3xx answer is an error naming where it pointed, so no
   request (and no query body) ever goes to a host the caller did not choose;
 - wait without end: each request has a total deadline (``timeout`` seconds from
-  sending to the last byte), not a per-read timeout a slow server can stretch;
+  sending to the last byte), not a per-read timeout a slow server can stretch
+  (a timer shuts the socket at the deadline);
 - read without end: the body is streamed and counted after decompression, and
   refused past :data:`MAX_BODY_BYTES` (a gzip bomb stops at the bound);
 - trust the JSON: deeply nested or non-JSON bodies are one-line errors, and
@@ -22,6 +23,8 @@ from __future__ import annotations
 import email.utils
 import json
 import math
+import socket
+import threading
 import time
 import zlib
 from collections.abc import Callable
@@ -92,6 +95,29 @@ class _Deadline(Exception):
     pass
 
 
+def _watchdog(response: httpx.Response, deadline: float) -> threading.Timer | None:
+    """A timer that shuts the answer's socket at the deadline, so that a body trickling in,
+    or stalled between two bytes, cannot stretch the request past it."""
+    stream = response.extensions.get("network_stream")
+    try:
+        sock = stream.get_extra_info("socket") if stream is not None else None
+    except Exception:  # a transport without a socket (tests' mock transports)
+        sock = None
+    if sock is None:
+        return None
+
+    def shut() -> None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    timer = threading.Timer(max(0.0, deadline - time.monotonic()), shut)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
 class WebClient:
     """GET JSON from an API, or POST a SPARQL query, with retries that respect the server."""
 
@@ -138,6 +164,7 @@ class WebClient:
                 raise NetworkError(f"{host} answered more than {self.max_bytes} bytes; refused")
             parts.append(data)
 
+        watchdog = _watchdog(response, deadline)
         try:
             for raw in response.iter_raw():
                 if time.monotonic() > deadline:
@@ -153,6 +180,9 @@ class WebClient:
                 keep(decoder.flush())
         except zlib.error:
             raise NetworkError(f"{host} answered a corrupt {encoding} body") from None
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
         return b"".join(parts)
 
     def _send(self, method: str, url: str, **kwargs: Any) -> Any:
@@ -175,6 +205,8 @@ class WebClient:
             except httpx.TimeoutException:
                 raise NetworkError(f"{host} did not answer within {self.timeout:g} s") from None
             except httpx.HTTPError as exc:
+                if time.monotonic() >= deadline:
+                    raise NetworkError(f"{host} did not answer within {self.timeout:g} s") from None
                 reason = str(exc).splitlines()[0] if str(exc) else ""
                 raise NetworkError(f"cannot reach {host} ({type(exc).__name__}: {reason})") from None
             wait = None
