@@ -78,7 +78,13 @@ def _child(function: Callable[[], T], write: int, memory: int | None) -> None:
             used = _address_space()
             if used:
                 limit = used + memory
-                resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+                _, hard = resource.getrlimit(resource.RLIMIT_AS)
+                if hard != resource.RLIM_INFINITY:
+                    limit = min(limit, hard)
+                try:
+                    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+                except (ValueError, OSError):
+                    pass  # the time bound still holds
         try:
             outcome: tuple = ("ok", function())
         except AfkgError as error:
