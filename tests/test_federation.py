@@ -142,3 +142,203 @@ def test_lint_requires_the_federated_flag(project_copy):
     result = CliRunner().invoke(cli, ["--root", str(project_copy), "query", "lint"])
     assert result.exit_code == 1
     assert "lacks 'federated: true'" in result.output
+
+
+# --- hostile answers, several clauses, redirects --------------------------------------------
+
+
+@pytest.fixture()
+def trap():
+    """An endpoint that must never receive anything."""
+    with FakeServer(lambda request: Reply(body={"head": {"vars": []}, "results": {"bindings": []}})) as server:
+        yield server
+
+
+def scripted(body_of):
+    """A SPARQL endpoint answering ``body_of(request)`` as SPARQL JSON."""
+    return FakeServer(lambda request: Reply(body=body_of(request),
+                                            headers={"Content-Type": "application/sparql-results+json"}))
+
+
+def answer(bindings, variables=("item", "v")):
+    return {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
+
+
+Q1 = "http://www.wikidata.org/entity/Q1"
+JOIN_QUERY = ("SELECT ?item ?v WHERE {{ VALUES ?item {{ <" + Q1 + "> }} "
+              "SERVICE <{url}/sparql> {{ ?item <http://p.example/p> ?v }} }}")
+
+
+def run_join(endpoint, engine="oxigraph", text=JOIN_QUERY):
+    from afkg.layout import default_layout
+    from afkg.query.catalogue import execute, from_text
+    from afkg.query.engines import get_engine
+
+    federation = Federation.default([f"{endpoint.url}/sparql"])
+    return execute(from_text(text.format(url=endpoint.url)), get_engine(engine, default_layout()), {}, federation)
+
+
+def hostile(trap_url: str) -> str:
+    return f"x> ) }} SERVICE <{trap_url}/sparql> {{ ?a ?b ?c }} #"
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("field", ["uri", "lang", "datatype"])
+def test_hostile_terms_in_an_answer_are_refused_and_reach_nothing(trap, engine, field):
+    from afkg.errors import NetworkError
+
+    evil = hostile(trap.url)
+    value = {"uri": {"type": "uri", "value": "http://x.example/" + evil},
+             "lang": {"type": "literal", "value": "a", "xml:lang": "en " + evil},
+             "datatype": {"type": "literal", "value": "a", "datatype": "http://x.example/" + evil}}[field]
+    with scripted(lambda request: answer([{"item": {"type": "uri", "value": Q1}, "v": value}])) as endpoint:
+        with pytest.raises(NetworkError, match="malformed answer from 127.0.0.1: bad term for 'v'"):
+            run_join(endpoint, engine)
+        assert len(endpoint.requests) == 1
+    assert trap.requests == []
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_hostile_literal_text_comes_back_as_the_same_literal(trap, engine):
+    evil = '"> ) } ' + hostile(trap.url) + "\n\\"
+    with scripted(lambda request: answer([{"item": {"type": "uri", "value": Q1},
+                                           "v": {"type": "literal", "value": evil}}])) as endpoint:
+        result = run_join(endpoint, engine)
+    assert [row["v"].value for row in result.rows] == [evil]
+    assert trap.requests == []
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_variable_names_from_an_answer_never_enter_the_query(trap, engine):
+    evil_var = f"v) }} SERVICE <{trap.url}/sparql> {{ ?a ?b ?c }} #"
+    body = answer([{"item": {"type": "uri", "value": Q1}, "v": {"type": "literal", "value": "ok"},
+                    evil_var: {"type": "literal", "value": "x"}}], variables=("item", "v", evil_var))
+    with scripted(lambda request: body) as endpoint:
+        result = run_join(endpoint, engine)
+    assert [row["v"].value for row in result.rows] == ["ok"]
+    assert trap.requests == []
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_an_answer_with_no_rows_gives_no_rows(engine):
+    with scripted(lambda request: answer([])) as endpoint:
+        result = run_join(endpoint, engine)
+    assert result.rows == []
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_stored_federated_query_with_an_empty_answer(engine):
+    with scripted(lambda request: answer([], variables=("memberItem", "statement", "start", "end"))) as endpoint:
+        result = CliRunner().invoke(cli, ["query", "run", "wikidata-membership-dates", "--engine", engine,
+                                          "--service-endpoint", f"{WIKIDATA_SPARQL}={endpoint.url}/sparql",
+                                          "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert rows(result.output) == []
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_two_clauses_for_one_endpoint_both_go_to_the_stand_in(engine):
+    text = ("SELECT ?item ?v ?w WHERE { VALUES ?item { <" + Q1 + "> } "
+            "SERVICE <https://query.wikidata.org/sparql> { ?item <http://p.example/p> ?v } "
+            "SERVICE <https://query.wikidata.org/sparql> { ?item <http://p.example/q> ?w } }")
+
+    def body_of(request):
+        var = "v" if "<http://p.example/p>" in request.params["query"] else "w"
+        return answer([{"item": {"type": "uri", "value": Q1}, var: {"type": "literal", "value": var.upper()}}],
+                      variables=("item", var))
+
+    with scripted(body_of) as endpoint:
+        result = CliRunner().invoke(cli, ["query", "exec", "-", "--engine", engine, "--format", "csv",
+                                          "--service-endpoint", f"{WIKIDATA_SPARQL}={endpoint.url}/sparql"],
+                                    input=text)
+        assert result.exit_code == 0, result.output
+        assert rows(result.output) == [(Q1, "V", "W")]
+        assert len(endpoint.requests) == 2
+
+
+def test_service_text_in_a_literal_is_left_alone(trap):
+    text = ('SELECT ?item ?v ?t WHERE { VALUES ?item { <' + Q1 + '> } '
+            'BIND("SERVICE <https://query.wikidata.org/sparql> { ?item ?x ?y }" AS ?t) '
+            'SERVICE <https://query.wikidata.org/sparql> { ?item <http://p.example/p> ?v } }')
+    with scripted(lambda request: answer([{"item": {"type": "uri", "value": Q1},
+                                           "v": {"type": "literal", "value": "V"}}])) as endpoint:
+        result = CliRunner().invoke(cli, ["query", "exec", "-", "--format", "csv",
+                                          "--service-endpoint", f"{WIKIDATA_SPARQL}={endpoint.url}/sparql"],
+                                    input=text)
+        assert result.exit_code == 0, result.output
+        assert rows(result.output) == [(Q1, "V", "SERVICE <https://query.wikidata.org/sparql> { ?item ?x ?y }")]
+        assert len(endpoint.requests) == 1
+
+
+def test_an_allowed_and_a_trap_clause_are_refused_together(trap):
+    text = ("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } "
+            f"SERVICE <{trap.url}/sparql> {{ ?s ?p ?o }} }}")
+    with scripted(lambda request: answer([])) as endpoint:
+        result = CliRunner().invoke(cli, ["query", "exec", "-", "--service-endpoint",
+                                          f"{WIKIDATA_SPARQL}={endpoint.url}/sparql"], input=text)
+        assert result.exit_code == 2
+        assert f"SERVICE <{trap.url}/sparql> is not allowed" in result.output
+        assert endpoint.requests == []
+    assert trap.requests == []
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_from_an_allowed_endpoint_is_not_followed(trap, status):
+    with FakeServer(lambda request: Reply(status=status, headers={"Location": f"{trap.url}/sparql"})) as endpoint:
+        result = CliRunner().invoke(cli, ["query", "run", "wikidata-diplomatic-relations",
+                                          "--service-endpoint", f"{WIKIDATA_SPARQL}={endpoint.url}/sparql"])
+        assert len(endpoint.requests) == 1
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and "redirects are not followed" in result.output
+    assert trap.requests == []
+
+
+MALFORMED = [
+    [1, 2, 3],
+    {"head": [], "results": {"bindings": []}},
+    {"head": {"vars": "item"}, "results": {"bindings": []}},
+    {"head": {"vars": ["item"]}, "results": {"bindings": {}}},
+    {"head": {"vars": ["item"]}, "results": {"bindings": [["x"]]}},
+    {"head": {"vars": ["item"]}, "results": {"bindings": [{"item": "x"}]}},
+    {"head": {"vars": ["item"]}, "results": {"bindings": [{"item": {"type": "uri", "value": 7}}]}},
+    {"head": {"vars": ["item"]}, "results": {"bindings": [{"item": {"type": "weird", "value": "x"}}]}},
+    {"head": {"vars": ["item"]}, "results": {"bindings": [{"item": {"type": "literal", "value": "x",
+                                                                     "xml:lang": ["en"]}}]}},
+]
+
+
+@pytest.mark.parametrize("body", MALFORMED, ids=range(len(MALFORMED)))
+def test_malformed_sparql_json_is_a_one_line_network_error(body):
+    with scripted(lambda request: body) as endpoint:
+        result = CliRunner().invoke(cli, ["query", "run", "wikidata-diplomatic-relations",
+                                          "--service-endpoint", f"{WIKIDATA_SPARQL}={endpoint.url}/sparql"])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("afkg: error: malformed answer from 127.0.0.1")
+    assert result.output.count("\n") == 1
+
+
+def test_deeply_nested_json_is_a_one_line_network_error():
+    deep = "[" * 200_000 + "]" * 200_000
+    with FakeServer(lambda request: Reply(body=deep.encode(), headers={"Content-Type": "application/json"})) as e:
+        result = CliRunner().invoke(cli, ["query", "run", "wikidata-diplomatic-relations",
+                                          "--service-endpoint", f"{WIKIDATA_SPARQL}={e.url}/sparql"])
+    assert result.exit_code == 1
+    assert result.output.strip() == "afkg: error: malformed answer from 127.0.0.1: JSON nested too deep"
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--allow-service", "http://[::1"], "--allow-service: 'http://[::1' is not a valid URL"),
+    (["--allow-service", "ftp://x.example/"], "is not an http(s) URL"),
+    (["--service-endpoint", "https://query.wikidata.org/sparql=http://x:abc/"], "--service-endpoint"),
+    (["--service-endpoint", "nothing"], "write SERVICE_IRI=URL"),
+])
+def test_bad_federation_options_are_one_line_usage_errors(args, message):
+    result = CliRunner().invoke(cli, ["query", "run", "trade-by-year", *args])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and message in result.output
+
+
+def test_bad_allowed_services_variable_is_a_usage_error(monkeypatch):
+    monkeypatch.setenv("AFKG_ALLOWED_SERVICES", "http://[::1")
+    result = CliRunner().invoke(cli, ["query", "run", "trade-by-year"])
+    assert result.exit_code == 2 and "$AFKG_ALLOWED_SERVICES" in result.output

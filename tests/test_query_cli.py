@@ -202,3 +202,83 @@ def test_broken_data_file_is_reported_by_the_query_engine(project_copy):
         result = run("--root", str(project_copy), "query", "run", "diplomatic-missions", "--engine", engine)
         assert result.exit_code == 2
         assert result.output.startswith("afkg: error: data/albania-france/missions.ttl:"), result.output
+
+
+# --- defaults and messages a user meets at once ----------------------------------------------
+
+def test_graph_queries_default_to_turtle():
+    result = run("query", "run", "describe-resource", "-p", "resource=res:Tirana")
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(data=result.output, format="turtle")
+    assert len(graph) == 4
+
+
+def test_jsonld_results_are_compact_with_the_project_context():
+    result = run("query", "run", "describe-resource", "-p", "resource=res:Tirana", "--format", "jsonld")
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert "@context" in body
+    text = json.dumps({k: v for k, v in body.items() if k != "@context"})
+    assert "https://w3id.org/afkg/resource/Tirana" not in text  # compacted to res:Tirana
+    assert "res:Tirana" in text
+    graph = Graph().parse(data=result.output, format="json-ld")
+    assert len(graph) == 4
+
+
+def test_unknown_prefix_in_a_parameter_is_an_error_naming_it():
+    result = run("query", "run", "trade-by-year", "-p", "exporter=foo:France")
+    assert result.exit_code == 2
+    assert result.output.startswith("afkg: error: parameter 'exporter': unknown prefix 'foo' in 'foo:France'")
+    assert result.output.count("\n") == 1
+
+
+@pytest.mark.parametrize("value", ["http://[::1", "http://x:abc/", "a:b%zz", "urn:x#a#b", "http://a\x01b"])
+def test_iri_parameters_are_checked_by_oxigraph(value):
+    result = run("query", "run", "describe-resource", "-p", f"resource={value}")
+    assert result.exit_code == 2, result.output
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+
+
+def test_header_default_that_oxigraph_rejects_is_a_lint_problem(project_copy):
+    (project_copy / "queries" / "bad-default-iri.rq").write_text(
+        "#+ summary: s\n#+ params:\n#+   r: {type: iri, default: 'http://[::1'}\nSELECT ?_r WHERE { }\n",
+        encoding="utf-8")
+    result = run("--root", str(project_copy), "query", "lint")
+    assert result.exit_code == 1
+    assert "bad-default-iri.rq:3: parameter 'r': 'http://[::1' is not a valid IRI" in result.output
+
+
+def test_query_list_shows_which_queries_need_the_network():
+    lines = {line.split()[0]: line.split()[2] for line in run("query", "list").output.splitlines()
+             if not line.startswith(" ")}
+    assert lines["wikidata-membership-dates"] == "network"
+    assert lines["trade-by-year"] == "local"
+    listed = json.loads(run("query", "list", "--format", "json").output)
+    assert {q["name"] for q in listed if q["federated"]} == {
+        "wikidata-diplomatic-relations", "wikidata-heads-of-state-and-government", "wikidata-membership-dates"}
+
+
+def test_help_names_the_allow_list_variable_and_the_bounds():
+    for command in ("run", "exec"):
+        text = run("query", command, "--help").output
+        assert "$AFKG_ALLOWED_SERVICES" in text
+        assert "--timeout" in text and "--max-rows" in text
+
+
+def test_readme_exec_examples_run():
+    import re
+    import shlex
+
+    from conftest import PROJECT
+
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    line = re.search(r"^afkg query exec (queries/\S+\.rq)[^#\n]*", readme, flags=re.MULTILINE)
+    args = shlex.split(line.group(0))[1:]
+    args[2] = str(PROJECT / args[2])
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    heredoc = re.search(r"^afkg query exec - (.*) <<'EOF'\n(.*?)\nEOF$", readme, flags=re.MULTILINE | re.DOTALL)
+    result = run("query", "exec", "-", *shlex.split(heredoc.group(1)), input=heredoc.group(2))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["country", "https://w3id.org/afkg/resource/Albania",
+                                          "https://w3id.org/afkg/resource/France"]

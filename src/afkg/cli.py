@@ -332,27 +332,77 @@ def _federation(allow: tuple[str, ...], redirects: tuple[str, ...]) -> Any:
     for pair in redirects:
         iri, equals, url = pair.partition("=")
         if not equals or not iri or not url:
-            raise UsageError(f"bad --service-endpoint {pair!r}: write SERVICE_IRI=URL")
+            raise UsageError(f"bad --service-endpoint {pair[:200]!r}: write SERVICE_IRI=URL")
         mapping[iri] = url
     return Federation.default(list(allow), mapping)
 
 
+def _timeout_value(ctx: click.Context, param: click.Parameter, value: str) -> float:
+    from afkg.query.limits import parse_timeout
+
+    return parse_timeout(value, "--timeout")
+
+
+def _max_rows_value(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    from afkg.query.limits import parse_max_rows
+
+    return parse_max_rows(value, "--max-rows")
+
+
 def _run_options(function: Any) -> Any:
     """The options shared by ``query run`` and ``query exec``."""
+    function = click.option("--max-rows", default="100000", show_default=True, metavar="N",
+                            callback=_max_rows_value,
+                            help="Keep at most N rows (or triples); a warning says when rows were dropped.")(function)
+    function = click.option("--timeout", default="30", show_default=True, metavar="SECONDS",
+                            callback=_timeout_value,
+                            help="Stop the query (and any SERVICE call) after SECONDS; exit 1, "
+                                 "nothing written.")(function)
     function = click.option("--service-endpoint", "redirects", multiple=True, metavar="IRI=URL",
                             help="Send SERVICE <IRI> requests to URL instead (a mirror or a local stand-in).")(function)
     function = click.option("--allow-service", "allow", multiple=True, metavar="URL",
-                            help="Also allow SERVICE calls to this endpoint (Wikidata's is always allowed).")(function)
+                            help="Also allow SERVICE calls to this endpoint (Wikidata's is always allowed; "
+                                 "so are those in $AFKG_ALLOWED_SERVICES, comma-separated).")(function)
     function = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
                             help="Write to this file (atomically) instead of standard output.")(function)
     function = click.option("--engine", type=click.Choice(_ENGINES), default="oxigraph", show_default=True,
                             help="SPARQL engine.")(function)
-    function = click.option("--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True,
-                            help="Result format: table, csv, tsv, json, xml for SELECT and ASK; "
-                                 "turtle, ntriples, jsonld for CONSTRUCT and DESCRIBE.")(function)
+    function = click.option("--format", "fmt", type=click.Choice(_FORMATS), default=None,
+                            help="Result format: table (the default), csv, tsv, json, xml for SELECT and ASK; "
+                                 "turtle (the default), ntriples, jsonld for CONSTRUCT and DESCRIBE.")(function)
     function = click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
                             help="A parameter value; repeat for several.")(function)
     return function
+
+
+def _run_bounded_query(session: Session, load: Any, params: tuple[str, ...], fmt: str | None, engine: str,
+                       output: Path | None, allow: tuple[str, ...], redirects: tuple[str, ...],
+                       timeout: float, max_rows: int) -> None:
+    """Run the query ``load()`` gives in a child process bounded by ``timeout`` (and memory),
+    keep at most ``max_rows`` rows, and print or write the rendered result."""
+    from afkg.query.catalogue import execute
+    from afkg.query.engines import get_engine
+    from afkg.query.limits import run_bounded
+    from afkg.query.results import render
+
+    given = _parse_params(params)
+    federation = _federation(allow, redirects)
+    layout = session.layout
+
+    def work() -> tuple[str, bool]:
+        query = load()
+        result = execute(query, get_engine(engine, layout), given, federation, max_rows=max_rows)
+        context = None
+        if fmt == "jsonld" and layout.context_file.is_file():
+            from afkg.publish.context import load_context
+
+            context = load_context(layout.context_file)
+        return render(result, fmt, context=context), bool(getattr(result, "truncated", False))
+
+    text, truncated = run_bounded(work, timeout=timeout)
+    _emit(text, output)
+    if truncated:
+        click.echo(f"afkg: warning: results truncated to {max_rows} rows (--max-rows)", err=True)
 
 
 @cli.group(cls=AfkgGroup)
@@ -364,7 +414,8 @@ def query() -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_obj
 def query_list(session: Session, fmt: str) -> None:
-    """List the stored queries with their summaries and parameters."""
+    """List the stored queries with their summaries and parameters. Queries marked
+    'network' are federated: they call Wikidata's query service (or another allowed SERVICE)."""
     import json
 
     from afkg.query.catalogue import Catalogue
@@ -373,14 +424,15 @@ def query_list(session: Session, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([
             {"name": q.name, "type": q.query_type, "summary": q.summary, "tags": list(q.tags),
-             "params": [p.describe() for p in q.params.values()]} for q in queries
+             "federated": q.federated, "params": [p.describe() for p in q.params.values()]} for q in queries
         ], indent=2, ensure_ascii=False))
         return
     width = max((len(q.name) for q in queries), default=0)
     for q in queries:
-        click.echo(f"{q.name:<{width}}  {q.query_type:<9}  {q.summary}")
+        where = "network" if q.federated else "local"
+        click.echo(f"{q.name:<{width}}  {q.query_type:<9}  {where:<7}  {q.summary}")
         for p in q.params.values():
-            click.echo(f"{'':<{width}}  {'':<9}    -p {p.describe()}")
+            click.echo(f"{'':<{width}}  {'':<9}  {'':<7}    -p {p.describe()}")
 
 
 @query.command("show")
@@ -391,7 +443,7 @@ def query_show(session: Session, name: str) -> None:
     from afkg.query.catalogue import Catalogue
 
     q = Catalogue(session.layout).get(name)
-    click.echo(f"{q.name} ({q.query_type}): {q.summary}")
+    click.echo(f"{q.name} ({q.query_type}{', federated: needs the network' if q.federated else ''}): {q.summary}")
     if q.description:
         click.echo(q.description)
     if q.tags:
@@ -406,35 +458,48 @@ def query_show(session: Session, name: str) -> None:
 @click.argument("name")
 @_run_options
 @click.pass_obj
-def query_run(session: Session, name: str, params: tuple[str, ...], fmt: str, engine: str,
-              output: Path | None, allow: tuple[str, ...], redirects: tuple[str, ...]) -> None:
-    """Run the stored query NAME and print its results."""
-    from afkg.query.catalogue import Catalogue, execute
-    from afkg.query.engines import get_engine
-    from afkg.query.results import render
+def query_run(session: Session, name: str, params: tuple[str, ...], fmt: str | None, engine: str,
+              output: Path | None, allow: tuple[str, ...], redirects: tuple[str, ...], timeout: float,
+              max_rows: int) -> None:
+    """Run the stored query NAME and print its results.
 
-    stored = Catalogue(session.layout).get(name)
-    given = _parse_params(params)
-    result = execute(stored, get_engine(engine, session.layout), given, _federation(allow, redirects))
-    _emit(render(result, fmt), output)
+    Nothing is fetched but allow-listed SERVICE endpoints: Wikidata's query service,
+    --allow-service URLs and $AFKG_ALLOWED_SERVICES (comma-separated URLs). Redirects
+    are never followed. The query stops after --timeout seconds (exit 1, nothing
+    written) and keeps at most --max-rows rows.
+    """
+    from afkg.query.catalogue import Catalogue
+
+    catalogue = Catalogue(session.layout)
+    stored = catalogue.get(name)
+    _run_bounded_query(session, lambda: stored, params, fmt, engine, output, allow, redirects, timeout, max_rows)
 
 
 @query.command("exec")
-@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.argument("source", metavar="SOURCE")
 @_run_options
 @click.pass_obj
-def query_exec(session: Session, source: Any, params: tuple[str, ...], fmt: str, engine: str,
-               output: Path | None, allow: tuple[str, ...], redirects: tuple[str, ...]) -> None:
-    """Run an ad-hoc query from SOURCE (a file, or - for standard input)."""
-    from afkg.query.catalogue import execute, from_text
-    from afkg.query.engines import get_engine
-    from afkg.query.results import render
+def query_exec(session: Session, source: str, params: tuple[str, ...], fmt: str | None, engine: str,
+               output: Path | None, allow: tuple[str, ...], redirects: tuple[str, ...], timeout: float,
+               max_rows: int) -> None:
+    """Run an ad-hoc query from SOURCE (a file, or - for standard input), at most 1 MiB.
 
-    name = "stdin" if source.name == "<stdin>" else source.name
-    ad_hoc = from_text(source.read(), name)
-    result = execute(ad_hoc, get_engine(engine, session.layout), _parse_params(params),
-                     _federation(allow, redirects))
-    _emit(render(result, fmt), output)
+    The same allow-list, --timeout and --max-rows as 'query run' apply;
+    $AFKG_ALLOWED_SERVICES adds allowed SERVICE endpoints.
+    """
+    from afkg.query.catalogue import from_text, read_query_bytes, read_query_file
+    from afkg.query.guard import MAX_QUERY_BYTES
+
+    if source == "-":
+        name = "stdin"
+        stdin = getattr(sys.stdin, "buffer", None) or sys.stdin
+        data = stdin.read(MAX_QUERY_BYTES + 1)
+        text = read_query_bytes(data.encode("utf-8", "surrogateescape") if isinstance(data, str) else data, name)
+    else:
+        name = source
+        text = read_query_file(Path(source))
+    _run_bounded_query(session, lambda: from_text(text, name), params, fmt, engine, output, allow, redirects,
+                       timeout, max_rows)
 
 
 @query.command("lint")
@@ -496,19 +561,32 @@ def serve(session: Session, host: str, port: int, timeout: float, max_rows: int,
 
 # --- Wikidata links --------------------------------------------------------------------------
 
+def _api_value(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from afkg.wikidata.client import check_url
+
+    return None if value is None else check_url(value, "--api")
+
+
 def _api_option(function: Any) -> Any:
-    function = click.option("--timeout", type=float, default=20.0, show_default=True,
-                            help="Seconds to wait for each answer.")(function)
-    return click.option("--api", default=None, metavar="URL",
-                        help="Wikidata Action API (default: $AFKG_WIKIDATA_API, else www.wikidata.org).")(function)
+    function = click.option("--timeout", default="20", show_default=True, metavar="SECONDS",
+                            callback=_timeout_value,
+                            help="Seconds allowed for each request, from sending to the last byte.")(function)
+    return click.option("--api", default=None, metavar="URL", callback=_api_value,
+                        help="Wikidata Action API (default: $AFKG_WIKIDATA_API, else www.wikidata.org). "
+                             "Redirects are never followed.")(function)
 
 
 def _api(api: str | None) -> str:
     import os
 
+    from afkg.wikidata.client import check_url
     from afkg.wikidata.items import API, API_ENV
 
-    return api or os.environ.get(API_ENV) or API
+    if api:
+        return api
+    if os.environ.get(API_ENV):
+        return check_url(os.environ[API_ENV], f"${API_ENV}")
+    return API
 
 
 @cli.group(cls=AfkgGroup)

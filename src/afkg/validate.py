@@ -155,7 +155,14 @@ def _run_pyshacl(kg: KnowledgeGraph) -> tuple[bool, Graph]:
 
 
 def shacl_results(kg: KnowledgeGraph) -> list[Result]:
-    """Run the SHACL shapes over the data; one Result per reported problem."""
+    """Run the SHACL shapes over the data; one Result per reported problem.
+
+    Shapes whose SPARQL would reach outside the graph (SERVICE, FROM, LOAD) are refused first.
+    """
+    from afkg.query.guard import check_shapes, disable_rdflib_network
+
+    check_shapes(kg.shapes, kg.layout.display(kg.layout.shapes_file))
+    disable_rdflib_network()
     conforms, results_graph = _run_pyshacl(kg)
     results: list[Result] = []
     if conforms:

@@ -74,6 +74,10 @@ class Param:
     def convert(self, raw: str) -> Term:
         """The RDF term for ``raw``, or a UsageError saying what the parameter expects."""
         value = raw.strip() if self.type != "xsd:string" else raw
+        try:
+            value.encode("utf-8")
+        except UnicodeError:
+            raise UsageError(f"parameter '{self.name}': the value is not valid UTF-8") from None
         if self.type == "iri":
             term = Term.uri(expand_iri(value, self.name))
         elif self.type == "xsd:string":
@@ -99,19 +103,45 @@ class Param:
         return Param(self.name, self.type).convert(raw).value
 
 
+_SCHEMES_WITHOUT_SLASHES = ("urn", "mailto", "tag", "tel", "data", "doi", "isbn")
+"""Schemes of absolute IRIs that have no ``//`` and so could be mistaken for prefixed names."""
+
+
 def expand_iri(value: str, name: str = "resource") -> str:
-    """A full IRI from ``<iri>``, an absolute IRI, a prefixed name or a bare resource name."""
-    if value.startswith("<") and value.endswith(">"):
+    """A full IRI from ``<iri>``, an absolute IRI, a prefixed name or a bare resource name.
+
+    The result is checked by oxigraph's own IRI parser; a prefix that is neither
+    known nor a usual scheme is a UsageError naming it.
+    """
+    explicit = value.startswith("<") and value.endswith(">")
+    if explicit:
         value = value[1:-1]
     prefix, colon, rest = value.partition(":")
-    if colon and prefix in PREFIXES and not rest.startswith("//"):
+    if not explicit and colon and prefix in PREFIXES and not rest.startswith("//"):
         value = PREFIXES[prefix] + rest
-    elif not colon and _BARE_NAME.match(value):
+    elif not explicit and not colon and _BARE_NAME.match(value):
         value = PREFIXES["res"] + value
+    elif (not explicit and colon and not rest.startswith("//") and prefix.lower() not in _SCHEMES_WITHOUT_SLASHES
+          and re.match(r"^[A-Za-z][A-Za-z0-9_.\-]*$", prefix)):
+        raise UsageError(f"parameter '{name}': unknown prefix '{prefix}' in {value!r} (known prefixes: "
+                         f"{', '.join(sorted(PREFIXES))}; write <{value}> for an absolute IRI)")
     if not _IRI.match(value):
         raise UsageError(
             f"parameter '{name}' expects an IRI (<https://…>, a prefixed name such as res:Example, "
             f"or a resource name), got {value!r}")
+    check_iri(value, f"parameter '{name}'")
+    return value
+
+
+def check_iri(value: str, what: str = "IRI") -> str:
+    """``value`` if oxigraph's IRI parser accepts it as an absolute IRI, else a one-line UsageError."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(value)
+    except (ValueError, TypeError, UnicodeError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else "invalid"
+        raise UsageError(f"{what}: {value!r} is not a valid IRI ({reason})") from None
     return value
 
 
@@ -147,6 +177,33 @@ class StoredQuery:
         return bound
 
 
+MAX_HEADER_BYTES = 64 * 1024
+"""The largest ``#+`` header accepted, in UTF-8 bytes."""
+MAX_HEADER_DEPTH = 20
+"""The deepest nesting of mappings and lists accepted in a header."""
+MAX_NAME_LENGTH = 200
+"""The longest stored-query name accepted."""
+_QUERY_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
+
+
+def _check_yaml_events(body: str, where: Any) -> None:
+    """Refuse anchors, aliases and nesting deeper than MAX_HEADER_DEPTH, from the parser's events
+    (before anything is constructed). ``where(line_index)`` gives the file line."""
+    import yaml
+
+    depth = 0
+    for event in yaml.parse(body, Loader=yaml.SafeLoader):
+        line = where(event.start_mark.line if event.start_mark else 0)
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise InputError(f"{line}: YAML anchors and aliases are not allowed in a header")
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_HEADER_DEPTH:
+                raise InputError(f"{line}: header nested more than {MAX_HEADER_DEPTH} deep")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
 def _header(path: Path, text: str) -> tuple[dict[str, Any], int]:
     """The YAML of the ``#+`` lines, and the file line where the header starts."""
     import yaml
@@ -160,13 +217,21 @@ def _header(path: Path, text: str) -> tuple[dict[str, Any], int]:
         raise InputError(f"{path}:1: no '#+' header (a summary is required)")
     line_numbers = [n for n, _ in header_lines]
     body = "\n".join(content for _, content in header_lines)
+    if len(body.encode("utf-8", "surrogatepass")) > MAX_HEADER_BYTES:
+        raise InputError(f"{path}:{line_numbers[0]}: the header is larger than {MAX_HEADER_BYTES} bytes")
+
+    def where(index: int) -> str:
+        return f"{path}:{line_numbers[min(max(index, 0), len(line_numbers) - 1)]}"
+
     try:
+        _check_yaml_events(body, where)
         data = yaml.safe_load(body)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = line_numbers[min(mark.line, len(line_numbers) - 1)] if mark is not None else line_numbers[0]
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"{path}:{where}: bad YAML in header: {problem}") from None
+        raise InputError(f"{where(mark.line if mark is not None else 0)}: bad YAML in header: {problem}") from None
+    except RecursionError:
+        raise InputError(f"{where(0)}: header nested too deep") from None
     if not isinstance(data, dict):
         raise InputError(f"{path}:{line_numbers[0]}: the header must be a YAML mapping of keys")
     return data, line_numbers[0]
@@ -179,27 +244,50 @@ def _line_of(text: str, needle: str, default: int) -> int:
     return default
 
 
-def _query_type(path: Path, text: str) -> str:
-    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    body = re.sub(r"<[^<>\s]*>", "<>", body)
-    body = re.sub(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", '""', body)
-    match = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body, flags=re.IGNORECASE)
-    if not match:
-        raise InputError(f"{path}: no SELECT, ASK, CONSTRUCT or DESCRIBE in the query")
-    return match.group(1).upper()
+def _inspect(path: Path, text: str) -> Any:
+    """The guard's view of the query in ``text``: its kind and SERVICE clauses (see :mod:`afkg.query.guard`)."""
+    from afkg.errors import SparqlSyntaxError
+    from afkg.query.guard import check_query
+
+    try:
+        return check_query(text, str(path))
+    except SparqlSyntaxError as exc:
+        raise exc.located(str(path)) from None
+
+
+def read_query_bytes(data: bytes, source: str) -> str:
+    """A query text from raw bytes: at most MAX_QUERY_BYTES, valid UTF-8, else an InputError."""
+    from afkg.query.guard import MAX_QUERY_BYTES
+
+    if len(data) > MAX_QUERY_BYTES:
+        raise InputError(f"{source}: larger than {MAX_QUERY_BYTES} bytes; refused")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise InputError(f"{source}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") \
+            from None
+
+
+def read_query_file(path: Path) -> str:
+    """Read a query file, refusing anything larger than MAX_QUERY_BYTES without reading it all."""
+    from afkg.query.guard import MAX_QUERY_BYTES
+
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_QUERY_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    return read_query_bytes(data, str(path))
 
 
 def parse_query_file(path: Path) -> StoredQuery:
-    """Read and check the header of one ``.rq`` file (not its SPARQL; see :func:`lint`)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read ({exc})") from None
-    return parse_query(text, path)
+    """Read and check one ``.rq`` file: its header, and that its SPARQL parses as a query."""
+    return parse_query(read_query_file(path), path)
 
 
 def parse_query(text: str, path: Path) -> StoredQuery:
-    """Check the header of query ``text``, shown in messages as ``path``."""
+    """Check the header and SPARQL of query ``text``, shown in messages as ``path``."""
     data, first = _header(path, text)
     for key in data:
         if key not in HEADER_KEYS:
@@ -254,7 +342,7 @@ def parse_query(text: str, path: Path) -> StoredQuery:
         except UsageError as exc:
             raise InputError(f"{path}:{where}: {exc}") from None
         params[name] = param
-    query_type = _query_type(path, text)
+    query_type = _inspect(path, text).kind
     used = set(_PARAM_VARIABLE.findall("\n".join(
         line for line in text.splitlines() if not line.lstrip().startswith("#"))))
     for name in sorted(used - set(params)):
@@ -284,15 +372,27 @@ class Catalogue:
         self.folder = layout.queries_dir
 
     def names(self) -> list[str]:
-        """Names of the stored queries, sorted."""
-        if not self.folder.is_dir():
+        """Names of the stored queries, sorted; an unreadable queries folder is an InputError."""
+        if not self.folder.exists() and not self.folder.is_symlink():
             return []
-        return sorted(p.stem for p in self.folder.glob("*.rq"))
+        try:
+            entries = sorted(self.folder.iterdir())
+        except OSError as exc:
+            raise InputError(f"{self.folder}: cannot read the queries folder ({exc.strerror or exc})") from None
+        return sorted(p.stem for p in entries if p.suffix == ".rq")
 
     def get(self, name: str) -> StoredQuery:
         """The stored query ``name``; an unknown name is a UsageError naming the closest ones."""
+        if len(name) > MAX_NAME_LENGTH or not _QUERY_NAME.match(name):
+            shown = name if len(name) <= 60 else name[:60] + "…"
+            raise UsageError(f"bad query name {shown!r}: use letters, digits, '-', '_' and '.' "
+                             f"(at most {MAX_NAME_LENGTH} characters); see 'afkg query list'")
         path = self.folder / f"{name}.rq"
-        if "/" in name or not path.is_file():
+        try:
+            exists = path.is_file()
+        except OSError:
+            exists = False
+        if not exists:
             close = difflib.get_close_matches(name, self.names(), n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else "; see 'afkg query list'"
             raise UsageError(f"no stored query named '{name}'{hint}")
@@ -306,32 +406,36 @@ class Catalogue:
 def syntax_problem(query: StoredQuery) -> str | None:
     """A one-line description of why the SPARQL does not parse or bind, with its line, or None.
 
-    The query is prepared (not run) on an empty oxigraph store with a sample value for
-    every parameter, and parsed by rdflib, so both engines are known to accept it.
+    rdflib parsed the query when it was read (see :mod:`afkg.query.guard`); here oxigraph
+    prepares it too, on an empty store, with a sample value for every parameter and
+    every SERVICE clause emptied, so both engines are known to accept it and nothing is sent.
     """
     import pyoxigraph as ox
 
+    from afkg.errors import AfkgError
     from afkg.query.engines import oxigraph_syntax_position
     from afkg.query.terms import to_oxigraph
 
+    try:
+        info = _inspect(query.path, query.text)
+    except AfkgError as exc:
+        return str(exc)
+    text = info.text
+    for clause in sorted(info.services, key=lambda c: c.start, reverse=True):
+        text = text[:clause.start] + "{ }" + text[clause.end:]
     substitutions = {}
     for name, param in query.params.items():
         sample = param.default or (param.enum[0] if param.enum else _SAMPLES[param.type])
         substitutions[ox.Variable(f"_{name}")] = to_oxigraph(param.convert(sample))
     try:
-        ox.Store().query(query.text, prefixes=PREFIXES, substitutions=substitutions)
+        answer = ox.Store().query(text, prefixes=PREFIXES, substitutions=substitutions)
+        if isinstance(answer, (ox.QuerySolutions, ox.QueryTriples)):
+            next(iter(answer), None)
     except SyntaxError as exc:
         line, column, reason = oxigraph_syntax_position(exc)
         return f"{query.path}:{line}:{column}: SPARQL syntax error: {reason}"
-    except (RuntimeError, ValueError) as exc:
-        return f"{query.path}:1: {exc}"
-    from rdflib.plugins.sparql import prepareQuery
-
-    try:
-        prepareQuery(query.text, initNs=PREFIXES)
-    except Exception as exc:  # rdflib raises pyparsing errors and others
-        line = getattr(exc, "lineno", None) or 1
-        return f"{query.path}:{line}: SPARQL syntax error (rdflib): {str(exc).splitlines()[0]}"
+    except (RuntimeError, ValueError, OSError, MemoryError) as exc:
+        return f"{query.path}:1: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
     return None
 
 
@@ -340,12 +444,15 @@ _SAMPLES = {"iri": "res:Example", "xsd:string": "text", "xsd:integer": "1", "xsd
 
 
 def lint(catalogue: Catalogue) -> list[str]:
-    """One line per problem in the stored queries: header, parameters, SPARQL syntax."""
+    """One line per problem in the stored queries: header, parameters, SPARQL syntax.
+
+    An unreadable queries folder is an InputError, not an empty catalogue.
+    """
     problems: list[str] = []
     for name in catalogue.names():
         try:
             query = catalogue.get(name)
-        except InputError as exc:
+        except (InputError, UsageError) as exc:
             problems.append(str(exc))
             continue
         problem = syntax_problem(query) or federation_problem(query)
@@ -356,13 +463,12 @@ def lint(catalogue: Catalogue) -> list[str]:
 
 def federation_problem(query: StoredQuery) -> str | None:
     """Why a query's SERVICE use does not fit its header, or None."""
-    from afkg.errors import UsageError
-    from afkg.query.federation import service_clauses
+    from afkg.errors import AfkgError
 
     try:
-        clauses = service_clauses(query.text)
-    except UsageError as exc:
-        return f"{query.path}:1: {exc}"
+        clauses = _inspect(query.path, query.text).services
+    except AfkgError as exc:
+        return str(exc)
     if clauses and not query.federated:
         return f"{query.path}:1: the query calls SERVICE <{clauses[0].endpoint}> but its header lacks 'federated: true'"
     if query.federated and not clauses:
@@ -373,25 +479,27 @@ def federation_problem(query: StoredQuery) -> str | None:
 
 
 def execute(query: StoredQuery, engine: Any, given: dict[str, str] | None = None,
-            federation: Any = None) -> Any:
+            federation: Any = None, *, max_rows: int | None = None) -> Any:
     """Bind ``given`` (name -> text) to ``query``'s parameters and run it on ``engine``.
 
-    SERVICE clauses are answered through ``federation`` (by default: Wikidata's
-    query service allowed, nothing else). In SELECT results a parameter variable
-    ``?_name`` is reported as ``name``.
+    The query is checked by :func:`afkg.query.guard.check_query` first, whatever its
+    text looks like. SERVICE clauses are answered through ``federation`` (by default:
+    Wikidata's query service allowed, nothing else). In SELECT results a parameter
+    variable ``?_name`` is reported as ``name``. With ``max_rows``, at most that many
+    rows (or triples) are kept and the result says it was ``truncated``.
     """
     from afkg.errors import SparqlSyntaxError
     from afkg.query.results import SelectResult
 
     bindings = query.bind(given or {})
-    text = query.text
+    info = _inspect(query.path, query.text)
+    text = info.text
     try:
-        if "service" in text.lower():
-            from afkg.query.federation import Federation, service_clauses
+        if info.services:
+            from afkg.query.federation import Federation
 
-            if service_clauses(text):
-                text = (federation or Federation.default()).resolve(text, engine, bindings)
-        result = engine.run(text, bindings)
+            text = (federation or Federation.default()).resolve(text, engine, bindings, max_rows=max_rows)
+        result = engine.run(text, bindings, max_rows=max_rows)
     except SparqlSyntaxError as exc:
         raise exc.located(str(query.path)) from None
     if isinstance(result, SelectResult):
@@ -402,13 +510,17 @@ def execute(query: StoredQuery, engine: Any, given: dict[str, str] | None = None
             result = SelectResult(
                 [renames.get(v, v) for v in result.variables],
                 [{renames.get(k, k): t for k, t in row.items()} for row in result.rows],
+                truncated=result.truncated,
             )
     return result
 
 
 def from_text(text: str, name: str = "query") -> StoredQuery:
     """An ad-hoc query: parsed like a stored one when it has a ``#+`` header, else with no parameters."""
+    from afkg.query.guard import check_size
+
+    check_size(text, name)
     if any(line.startswith("#+") for line in text.splitlines()):
         return parse_query(text, Path(name))
     return StoredQuery(name=name, path=Path(name), text=text, summary="ad-hoc query",
-                       query_type=_query_type(Path(name), text))
+                       query_type=_inspect(Path(name), text).kind)

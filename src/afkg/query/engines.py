@@ -2,8 +2,15 @@
 
 Both engines see the same graph (the ontology and every data file), receive
 parameters as RDF terms (oxigraph substitutions, rdflib initBindings), and
-answer with the engine-neutral results of :mod:`afkg.query.results`. The oxigraph
-engine never imports rdflib, so a cold query starts fast.
+answer with the engine-neutral results of :mod:`afkg.query.results`.
+
+Neither engine reaches the network. Every text is checked by
+:func:`afkg.query.guard.check_query` before an engine sees it: a query with a
+SERVICE clause (answered only by :mod:`afkg.query.federation`), FROM, or an
+update is refused. The rdflib engine evaluates the very algebra the guard
+inspected, and rdflib's own SERVICE evaluation and graph loading are switched
+off when this module is imported. With ``max_rows``, an engine stops reading
+solutions after that many rows and marks the result ``truncated``.
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Protocol
 
-from afkg.errors import InputError, QueryError, SparqlSyntaxError
+from afkg.errors import AfkgError, InputError, QueryError, SparqlSyntaxError, UsageError
 from afkg.layout import Layout
 from afkg.prefixes import PREFIXES
 from afkg.query.results import AskResult, GraphResult, Result, SelectResult
@@ -29,9 +36,21 @@ class Engine(Protocol):
 
     name: str
 
-    def run(self, text: str, bindings: dict[str, Term]) -> Result:
-        """Run ``text`` with each ``?_name`` bound to ``bindings[name]``."""
+    def run(self, text: str, bindings: dict[str, Term], *, max_rows: int | None = None) -> Result:
+        """Run ``text`` with each ``?_name`` bound to ``bindings[name]``, keeping at most ``max_rows`` rows."""
         ...
+
+
+def _local_only(text: str) -> Any:
+    """The guard's view of ``text``, refusing any SERVICE clause: engines answer from the local graph only."""
+    from afkg.errors import UsageError
+    from afkg.query.guard import check_query
+
+    info = check_query(text)
+    if info.services:
+        raise UsageError(f"SERVICE <{info.services[0].endpoint}> reached an engine; engines never call a "
+                         "service (afkg's federation does, for allow-listed endpoints); nothing was sent")
+    return info
 
 
 def oxigraph_syntax_position(error: SyntaxError) -> tuple[int, int, str]:
@@ -43,10 +62,12 @@ def oxigraph_syntax_position(error: SyntaxError) -> tuple[int, int, str]:
     return error.lineno or 1, error.offset or 1, message.splitlines()[0]
 
 
-def _select(variables: list[str], solutions: Any, convert: Any) -> SelectResult:
-    """Rows of neutral terms from an engine's solutions (unbound variables left out)."""
+def _select(variables: list[str], solutions: Any, convert: Any, max_rows: int | None) -> SelectResult:
+    """Rows of neutral terms from an engine's solutions (unbound variables left out), at most ``max_rows``."""
     rows = []
     for solution in solutions:
+        if max_rows is not None and len(rows) >= max_rows:
+            return SelectResult(variables, rows, truncated=True)
         row = {}
         for var in variables:
             value = solution[var]
@@ -54,6 +75,16 @@ def _select(variables: list[str], solutions: Any, convert: Any) -> SelectResult:
                 row[var] = convert(value)
         rows.append(row)
     return SelectResult(variables, rows)
+
+
+def _graph(triples: Any, convert: Any, max_rows: int | None) -> GraphResult:
+    """The triples of a graph answer, at most ``max_rows``."""
+    found = []
+    for s, p, o in triples:
+        if max_rows is not None and len(found) >= max_rows:
+            return GraphResult(found, truncated=True)
+        found.append((convert(s), convert(p), convert(o)))
+    return GraphResult(found)
 
 
 # --- oxigraph ---------------------------------------------------------------------------
@@ -84,27 +115,32 @@ class OxigraphEngine:
                     raise InputError(f"{self.layout.display(path)}:{where}: Turtle syntax error: {reason}") from None
                 except OSError as exc:
                     raise InputError(f"{self.layout.display(path)}: cannot read ({exc.strerror})") from None
+                except MemoryError:
+                    raise InputError(f"{self.layout.display(path)}: a token (a literal or IRI) is too large for "
+                                     "oxigraph's parser") from None
             self._store = store
         return self._store
 
-    def run(self, text: str, bindings: dict[str, Term]) -> Result:
+    def run(self, text: str, bindings: dict[str, Term], *, max_rows: int | None = None) -> Result:
         import pyoxigraph as ox
 
+        info = _local_only(text)
         substitutions = {ox.Variable(f"_{name}"): to_oxigraph(term) for name, term in bindings.items()}
         store = self.store
         try:
-            answer = store.query(text, prefixes=PREFIXES, substitutions=substitutions)
+            answer = store.query(info.text, prefixes=PREFIXES, substitutions=substitutions)
             if isinstance(answer, ox.QueryBoolean):
                 return AskResult(bool(answer))
             if isinstance(answer, ox.QuerySolutions):
-                return _select([v.value for v in answer.variables], answer, from_oxigraph)
-            return GraphResult([
-                (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in answer
-            ])
+                return _select([v.value for v in answer.variables], answer, from_oxigraph, max_rows)
+            return _graph(((t.subject, t.predicate, t.object) for t in answer), from_oxigraph, max_rows)
         except SyntaxError as exc:
             raise SparqlSyntaxError(*oxigraph_syntax_position(exc)) from None
+        except MemoryError:
+            raise QueryError("query failed (oxigraph): out of memory") from None
         except (RuntimeError, ValueError, OSError) as exc:
-            raise QueryError(f"query failed (oxigraph): {exc}") from None
+            raise QueryError(f"query failed (oxigraph): {str(exc).splitlines()[0] if str(exc) else exc!r}") \
+                from None
 
 
 # --- rdflib ------------------------------------------------------------------------------
@@ -127,22 +163,33 @@ class RdflibEngine:
             self._graph = load(self.layout).merged
         return self._graph
 
-    def run(self, text: str, bindings: dict[str, Term]) -> Result:
-        from pyparsing import ParseException
+    def run(self, text: str, bindings: dict[str, Term], *, max_rows: int | None = None) -> Result:
+        from afkg.query.guard import _walk, deep_recursion, disable_rdflib_network
 
+        info = _local_only(text)
+        prepared = info.prepared
+        if any(node.name == "ServiceGraphPattern" for node in _walk(prepared.algebra)):
+            raise UsageError("SERVICE reached the rdflib engine; refused (nothing was sent)")
+        disable_rdflib_network()
         init = {f"_{name}": to_rdflib(term) for name, term in bindings.items()}
         graph = self.graph
         try:
-            answer = graph.query(text, initNs=PREFIXES, initBindings=init)
-            if answer.type == "ASK":
-                return AskResult(bool(answer.askAnswer))
-            if answer.type == "SELECT":
-                return _select([str(v) for v in answer.vars], answer, from_rdflib)
-            return GraphResult([(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in answer.graph])
-        except ParseException as exc:
-            raise SparqlSyntaxError(exc.lineno, exc.col, str(exc.msg)) from None
+            with deep_recursion():
+                answer = graph.query(prepared, initBindings=init)
+                if answer.type == "ASK":
+                    return AskResult(bool(answer.askAnswer))
+                if answer.type == "SELECT":
+                    return _select([str(v) for v in answer.vars or []], answer, from_rdflib, max_rows)
+                return _graph(answer.graph if answer.graph is not None else [], from_rdflib, max_rows)
+        except AfkgError:
+            raise
+        except MemoryError:
+            raise QueryError("query failed (rdflib): out of memory") from None
+        except RecursionError:
+            raise QueryError("query failed (rdflib): the query is too deeply structured") from None
         except Exception as exc:  # rdflib raises many kinds of errors during evaluation
-            raise QueryError(f"query failed (rdflib): {type(exc).__name__}: {exc}") from None
+            reason = str(exc).splitlines()[0] if str(exc) else ""
+            raise QueryError(f"query failed (rdflib): {type(exc).__name__}: {reason}") from None
 
 
 def get_engine(name: str, layout: Layout) -> Engine:
@@ -151,6 +198,4 @@ def get_engine(name: str, layout: Layout) -> Engine:
         return OxigraphEngine(layout)
     if name == "rdflib":
         return RdflibEngine(layout)
-    from afkg.errors import UsageError
-
     raise UsageError(f"unknown engine '{name}' (engines: {', '.join(ENGINES)})")

@@ -17,127 +17,139 @@ anything is sent. Federated queries must be SELECT queries.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from afkg.errors import UsageError
+from afkg.errors import NetworkError, QueryError, UsageError
+from afkg.query.guard import ServiceClause, Token, check_query, check_variable_name, tokens
 from afkg.query.results import SelectResult
 from afkg.query.terms import Term
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 ALLOW_ENV = "AFKG_ALLOWED_SERVICES"
 """Comma-separated endpoints allowed besides Wikidata's query service."""
+MAX_SERVICE_ROWS = 100_000
+"""The most rows a bind join sends to, or accepts from, an endpoint when no row bound is given."""
 
-
-@dataclass(frozen=True)
-class ServiceClause:
-    """One SERVICE clause as written in the query."""
-
-    text: str
-    endpoint: str
-    silent: bool
-    variables: tuple[str, ...]
-    group: str
+__all__ = ["ALLOW_ENV", "WIKIDATA_SPARQL", "Federation", "ServiceClause", "service_clauses"]
 
 
 def service_clauses(query_text: str) -> list[ServiceClause]:
-    """The SERVICE clauses of ``query_text``; an endpoint given by a variable is refused."""
-    if "service" not in query_text.lower():
-        return []
-    from rdflib.plugins.sparql import prepareQuery
-    from rdflib.term import URIRef, Variable
+    """The SERVICE clauses of ``query_text``, from its parsed form (see :func:`afkg.query.guard.inspect`).
 
-    from afkg.prefixes import PREFIXES
-
-    try:
-        algebra = prepareQuery(query_text, initNs=PREFIXES).algebra
-    except Exception as exc:  # the parser raises assorted errors
-        raise UsageError(f"cannot parse the query to find its SERVICE clauses: {str(exc).splitlines()[0]}") from None
-    found: list[ServiceClause] = []
-
-    def walk(node: Any) -> None:
-        if hasattr(node, "name") and node.name == "ServiceGraphPattern":
-            term = node.get("term")
-            text = node.get("service_string")
-            if not isinstance(term, URIRef):
-                raise UsageError(f"SERVICE with a variable endpoint ({term}) is not allowed; nothing was sent")
-            group = text[text.index("{"):]
-            variables = tuple(sorted(str(v) for v in node.get("graph").get("_vars", set()) if isinstance(v, Variable)))
-            silent = re.match(r"(?is)\s*SERVICE\s+SILENT\b", text) is not None
-            found.append(ServiceClause(text, str(term), silent, variables, group))
-            return
-        if isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, (list, tuple)):
-            for value in node:
-                walk(value)
-
-    walk(algebra)
-    return found
+    An endpoint given by a variable, or a text that does not parse, is refused. Each
+    clause's ``start``/``end`` locate it in the query's escape-expanded text.
+    """
+    return list(check_query(query_text).services)
 
 
-def _where_span(text: str) -> tuple[int, int]:
-    """Start and end (exclusive) of the outermost ``{ … }`` group of a SELECT query,
-    skipping IRIs, strings and comments."""
-    depth, start, i = 0, -1, 0
-    while i < len(text):
-        c = text[i]
-        if c == "#":
-            i = text.find("\n", i)
-            if i < 0:
-                break
-        elif c == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]):
-            i += re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]).end() - 1
-        elif c in "\"'":
-            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
-            j = i + len(quote)
-            while j < len(text) and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            i = j + len(quote) - 1
-        elif c == "{":
+def _where_span(toks: list[Token]) -> tuple[int, int, int]:
+    """Start of the SELECT keyword, and start and end (exclusive) of the outermost ``{ … }`` group."""
+    select = next((t.start for t in toks if t.kind == "word" and t.text.upper() == "SELECT"), None)
+    depth, start = 0, -1
+    for token in toks:
+        if select is None or token.start < select:
+            continue
+        if token.kind == "open" and token.text == "{":
             if depth == 0:
-                start = i
+                start = token.start
             depth += 1
-        elif c == "}":
+        elif token.kind == "close" and token.text == "}" and depth:
             depth -= 1
             if depth == 0:
-                return start, i + 1
-        i += 1
+                return select, start, token.end
+        elif token.kind in ("open", "close") and depth:
+            depth += 1 if token.kind == "open" else -1
     raise UsageError("a federated query needs a WHERE { … } group")
 
 
-def _prologue(text: str) -> str:
-    return "\n".join(re.findall(r"(?im)^\s*(?:PREFIX\s+\S*:\s*<[^>]*>|BASE\s+<[^>]*>)", text))
+def _replace_spans(text: str, offset: int, spans: list[tuple[int, int, str]]) -> str:
+    """``text`` (which starts at ``offset`` of the query) with each (start, end) span replaced."""
+    for start, end, replacement in sorted(spans, reverse=True):
+        text = text[:start - offset] + replacement + text[end - offset:]
+    return text
 
 
-def _values_block(variables: list[str], rows: list[dict[str, Term]]) -> str:
-    """A VALUES block for ``rows``; blank nodes and unbound values are UNDEF."""
-    def cell(row: dict[str, Term], var: str) -> str:
-        term = row.get(var)
-        return "UNDEF" if term is None or term.kind == "bnode" else term.n3()
+def term_cell(term: Term | None) -> str:
+    """A term as a VALUES cell, built and checked by oxigraph's own term types (IRI, language tag,
+    datatype); blank nodes and missing values are UNDEF. A term oxigraph rejects raises ValueError."""
+    from afkg.query.terms import to_oxigraph
 
-    if not variables:
+    if term is None or term.kind == "bnode":
+        return "UNDEF"
+    if term.kind not in ("uri", "literal"):
+        raise ValueError(f"unknown term kind {term.kind!r}")
+    return str(to_oxigraph(term))
+
+
+def values_block(variables: list[str], rows: list[dict[str, Term]]) -> str:
+    """A VALUES block for ``rows``, from validated variable names and terms only.
+
+    No rows at all is written ``{ FILTER(1 = 0) }`` (no solutions), which both engines
+    evaluate alike; rdflib fails on an empty VALUES block and ignores ``FILTER(false)``.
+    """
+    names = [check_variable_name(v) for v in variables]
+    if not rows:
+        return "{ FILTER(1 = 0) }"
+    if not names:
         return "VALUES () { " + " ".join("()" for _ in rows) + " }"
-    head = " ".join(f"?{v}" for v in variables)
-    body = "\n    ".join("(" + " ".join(cell(r, v) for v in variables) + ")" for r in rows)
+    head = " ".join(f"?{v}" for v in names)
+    body = "\n    ".join("(" + " ".join(term_cell(r.get(v)) for v in names) + ")" for r in rows)
     return f"VALUES ({head}) {{\n    {body}\n  }}"
 
 
-def _rows_from_json(body: dict[str, Any]) -> tuple[list[str], list[dict[str, Term]]]:
-    variables = [str(v) for v in body["head"].get("vars", [])]
-    rows = []
-    for binding in body["results"]["bindings"]:
-        row = {}
+def _malformed(host: str, what: str) -> NetworkError:
+    return NetworkError(f"malformed answer from {host}: {what}")
+
+
+def rows_from_json(body: Any, host: str, wanted: tuple[str, ...],
+                   max_rows: int) -> tuple[list[str], list[dict[str, Term]]]:
+    """The variables (of ``wanted``) and rows of a SPARQL JSON answer, its shape checked throughout."""
+    if not isinstance(body, dict) or not isinstance(body.get("head"), dict) or not isinstance(body.get("results"),
+                                                                                               dict):
+        raise _malformed(host, "not SPARQL JSON results")
+    head = body["head"].get("vars", [])
+    bindings = body["results"].get("bindings")
+    if not isinstance(head, list) or not all(isinstance(v, str) for v in head):
+        raise _malformed(host, "'head.vars' is not a list of names")
+    if not isinstance(bindings, list):
+        raise _malformed(host, "'results.bindings' is not a list")
+    if len(bindings) > max_rows:
+        raise QueryError(f"{host} answered more than {max_rows} rows for a SERVICE clause (--max-rows)")
+    variables = [v for v in dict.fromkeys(head) if v in wanted]
+    rows: list[dict[str, Term]] = []
+    for binding in bindings:
+        if not isinstance(binding, dict):
+            raise _malformed(host, "a binding is not an object")
+        row: dict[str, Term] = {}
         for var, value in binding.items():
-            kind = value.get("type")
+            if not isinstance(value, dict) or not isinstance(value.get("type"), str) \
+                    or not isinstance(value.get("value"), str):
+                raise _malformed(host, f"the value of {var!r} is not a term object")
+            extra = [value.get(k) for k in ("datatype", "xml:lang") if k in value]
+            if not all(isinstance(x, str) for x in extra):
+                raise _malformed(host, f"the datatype or language of {var!r} is not text")
+            kind = value["type"]
+            if kind not in ("uri", "literal", "typed-literal", "bnode"):
+                raise _malformed(host, f"unknown term type {kind[:40]!r}")
+            if var not in wanted:
+                continue
             if kind == "uri":
-                row[var] = Term.uri(value["value"])
+                term = Term.uri(value["value"])
             elif kind in ("literal", "typed-literal"):
-                row[var] = Term.literal(value["value"], value.get("datatype"), value.get("xml:lang"))
+                term = Term.literal(value["value"], value.get("datatype"), value.get("xml:lang"))
             elif kind == "bnode":
-                row[var] = Term.bnode(value["value"])
+                term = Term.bnode(value["value"])
+            else:
+                raise _malformed(host, f"unknown term type {kind!r}")
+            try:
+                term_cell(term)
+            except (ValueError, TypeError) as exc:
+                raise _malformed(host, f"bad term for {var!r} ({str(exc).splitlines()[0] if str(exc) else exc!r})") \
+                    from None
+            row[var] = term
+            if var not in variables:
+                variables.append(var)
         rows.append(row)
     return variables, rows
 
@@ -155,54 +167,86 @@ class Federation:
     @classmethod
     def default(cls, extra_allowed: list[str] | None = None, redirects: dict[str, str] | None = None,
                 client: Any = None) -> Federation:
-        """Wikidata's query service, plus ``$AFKG_ALLOWED_SERVICES`` and ``extra_allowed``."""
-        allowed = {WIKIDATA_SPARQL}
-        allowed |= {e.strip() for e in os.environ.get(ALLOW_ENV, "").split(",") if e.strip()}
-        allowed |= set(extra_allowed or [])
-        return cls(allowed=allowed, redirects=dict(redirects or {}), client=client)
+        """Wikidata's query service, plus ``$AFKG_ALLOWED_SERVICES`` and ``extra_allowed``.
 
-    def check(self, clauses: list[ServiceClause]) -> None:
+        Every endpoint and every redirect target must be an absolute http(s) URL; a bad one
+        is a UsageError naming it.
+        """
+        from afkg.wikidata.client import check_url
+
+        allowed = {WIKIDATA_SPARQL}
+        allowed |= {check_url(e.strip(), f"${ALLOW_ENV}") for e in os.environ.get(ALLOW_ENV, "").split(",")
+                    if e.strip()}
+        allowed |= {check_url(e, "--allow-service") for e in extra_allowed or []}
+        checked = {check_url(iri, "--service-endpoint"): check_url(url, "--service-endpoint")
+                   for iri, url in (redirects or {}).items()}
+        return cls(allowed=allowed, redirects=checked, client=client)
+
+    def check(self, clauses: list[ServiceClause] | tuple[ServiceClause, ...]) -> None:
         """Refuse the whole query if any endpoint is not allowed."""
         for clause in clauses:
             if clause.endpoint not in self.allowed:
                 raise UsageError(f"SERVICE <{clause.endpoint}> is not allowed (allowed: "
                                  f"{', '.join(sorted(self.allowed))}); nothing was sent")
 
-    def resolve(self, text: str, engine: Any, bindings: dict[str, Term]) -> str:
-        """``text`` with every SERVICE clause replaced by the endpoint's answers."""
-        clauses = service_clauses(text)
+    def resolve(self, text: str, engine: Any, bindings: dict[str, Term], *, max_rows: int | None = None) -> str:
+        """``text`` with every SERVICE clause replaced by the endpoint's answers, as a VALUES block
+        of checked terms; the result is parsed again and must call no SERVICE."""
+        info = check_query(text)
+        clauses = info.services
         if not clauses:
-            return text
+            return info.text
         self.check(clauses)
-        if not re.search(r"(?i)\bSELECT\b", text.split("{", 1)[0]):
+        if info.kind != "SELECT":
             raise UsageError("federated queries must be SELECT queries")
-        start, end = _where_span(text)
-        local_body = text[start:end]
+        limit = max_rows or MAX_SERVICE_ROWS
+        expanded = info.text
+        toks = [t for t in tokens(expanded) if t.kind != "comment"]
+        select, start, end = _where_span(toks)
+        if any(c.start < start or c.end > end for c in clauses):
+            raise UsageError("a SERVICE clause outside the WHERE group is not supported")
+        prologue = expanded[:select]
+        local_body = _replace_spans(expanded[start:end], start, [(c.start, c.end, "{ }") for c in clauses])
+        query_vars = {t.text[1:] for t in toks if t.kind == "var"}
+        params = sorted(f"_{name}" for name in bindings if f"_{name}" in query_vars)
+        replacements = []
         for clause in clauses:
-            local_body = local_body.replace(clause.text, "{ }", 1)
-        resolved = text
-        for clause in clauses:
-            params = [f"_{name}" for name in bindings if f"?_{name}" in text]
-            projection = " ".join(f"?{v}" for v in sorted(set(clause.variables) | set(params)))
-            local = f"{_prologue(text)}\nSELECT DISTINCT {projection} WHERE {local_body}"
-            found = engine.run(local, bindings)
-            assert isinstance(found, SelectResult)
-            shared = [v for v in clause.variables if any(v in row and row[v].kind == "uri" for row in found.rows)]
-            seeds = sorted({tuple((v, row.get(v)) for v in shared) for row in found.rows},
-                           key=lambda pairs: [(v, t.n3() if t else "") for v, t in pairs])
+            shared: list[str] = []
+            seeds: list[dict[str, Term]] = []
+            if clause.variables:
+                projection = " ".join(f"?{check_variable_name(v)}"
+                                      for v in sorted(set(clause.variables) | set(params)))
+                found = engine.run(f"{prologue}SELECT DISTINCT {projection} WHERE {local_body}", bindings,
+                                   max_rows=limit)
+                if not isinstance(found, SelectResult):
+                    raise QueryError("the local part of a federated query gave no rows")
+                if found.truncated:
+                    raise QueryError(f"the local part of a federated query has more than {limit} rows "
+                                     "(--max-rows)")
+                shared = [v for v in clause.variables if any(v in r and r[v].kind == "uri" for r in found.rows)]
+                keys = sorted({tuple((v, r.get(v)) for v in shared) for r in found.rows},
+                              key=lambda pairs: [(v, t.n3() if t else "") for v, t in pairs])
+                seeds = [{v: t for v, t in pairs if t is not None} for pairs in keys]
             if shared and not seeds:
-                replacement = _values_block(list(clause.variables), [])
+                replacement = values_block(list(clause.variables), [])
             else:
-                seed_rows = [{v: t for v, t in pairs if t is not None} for pairs in seeds]
-                remote = (f"{_prologue(text)}\nSELECT * WHERE {{\n  "
-                          + (_values_block(shared, seed_rows) + "\n  " if shared else "")
-                          + clause.group[1:])
-                replacement = self._ask(clause, remote)
-            resolved = resolved.replace(clause.text, replacement, 1)
-        return resolved
+                try:
+                    values = values_block(shared, seeds) + "\n  " if shared else ""
+                except ValueError as exc:
+                    raise QueryError(f"a local value cannot be sent to a service: {exc}") from None
+                remote = f"{prologue}SELECT * WHERE {{\n  {values}{clause.group[1:]}"
+                sent = check_query(remote, "remote query")
+                if sent.services:
+                    raise UsageError("a SERVICE inside a SERVICE is not supported; nothing was sent")
+                replacement = self._ask(clause, sent.text, limit)
+            replacements.append((clause.start, clause.end, replacement))
+        resolved = _replace_spans(expanded, 0, replacements)
+        final = check_query(resolved, "federated query")
+        if final.services:
+            raise UsageError("the answers of a service would add a SERVICE clause to the query; refused")
+        return final.text
 
-    def _ask(self, clause: ServiceClause, query: str) -> str:
-        from afkg.errors import NetworkError
+    def _ask(self, clause: ServiceClause, query: str, max_rows: int) -> str:
         from afkg.wikidata.client import WebClient
 
         endpoint = self.redirects.get(clause.endpoint, clause.endpoint)
@@ -217,5 +261,9 @@ class Federation:
         finally:
             if self.client is None:
                 client.close()
-        variables, rows = _rows_from_json(body)
-        return _values_block(variables, rows)
+        import httpx
+
+        variables, rows = rows_from_json(body, httpx.URL(endpoint).host, clause.variables, max_rows)
+        if not variables and rows:
+            return "{ }"
+        return values_block(variables, rows)

@@ -7,7 +7,12 @@ lexical form of computed values.
 
 SELECT and ASK results are written in the W3C SPARQL 1.1 result formats (JSON,
 XML, CSV, TSV) or as a plain table; CONSTRUCT and DESCRIBE results as Turtle,
-N-Triples or JSON-LD.
+N-Triples or JSON-LD (compacted with the project's context, like ``afkg export``).
+
+XML 1.0 cannot carry some characters (most C0 controls, U+FFFE, U+FFFF, lone
+surrogates); a result holding one is refused in XML with a one-line error that
+names it, rather than written as a document no XML parser reads. A carriage
+return is written as ``&#13;`` so that it survives parsing.
 """
 
 from __future__ import annotations
@@ -15,16 +20,24 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from afkg.errors import UsageError
 from afkg.prefixes import PREFIXES
 from afkg.query.terms import XSD, Term
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
 
 def escape(text: str) -> str:
-    """``text`` as XML character data."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """``text`` as XML character data; a character XML 1.0 cannot carry is a UsageError."""
+    bad = _NOT_XML.search(text)
+    if bad:
+        raise UsageError(f"a value holds the character U+{ord(bad.group()):04X}, which XML 1.0 cannot carry; "
+                         "use --format json, csv or tsv")
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
 def quoteattr(text: str) -> str:
@@ -38,6 +51,8 @@ class SelectResult:
 
     variables: list[str]
     rows: list[dict[str, Term]] = field(default_factory=list)
+    truncated: bool = False
+    """Rows were dropped to stay within a row bound."""
 
 
 @dataclass
@@ -52,6 +67,8 @@ class GraphResult:
     """The triples of a CONSTRUCT or DESCRIBE query, sorted."""
 
     triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
+    truncated: bool = False
+    """Triples were dropped to stay within a row bound."""
 
     def __post_init__(self) -> None:
         self.triples = sorted(set(self.triples))
@@ -168,7 +185,7 @@ def _ask(result: AskResult, fmt: str) -> str:
 
 # --- CONSTRUCT / DESCRIBE ------------------------------------------------------------
 
-def _graph(result: GraphResult, fmt: str) -> str:
+def _graph(result: GraphResult, fmt: str, context: dict[str, Any] | None) -> str:
     import pyoxigraph as ox
 
     from afkg.query.terms import to_oxigraph
@@ -176,22 +193,36 @@ def _graph(result: GraphResult, fmt: str) -> str:
     triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in result.triples]
     if fmt == "ntriples":
         return "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in result.triples)
+    if fmt == "jsonld":
+        from afkg.publish.jsonld import to_jsonld
+
+        nquads = "".join(sorted(f"{t} .\n" for t in triples))
+        context = context or {"@context": dict(sorted(PREFIXES.items()))}
+        return to_jsonld(nquads, context, None).decode("utf-8")
     if fmt == "turtle":
         used = {t.value for triple in result.triples for t in triple if t.kind == "uri"} | {
             t.datatype for triple in result.triples for t in triple if t.datatype}
         prefixes = {p: ns for p, ns in sorted(PREFIXES.items()) if any(u.startswith(ns) for u in used)}
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
-    return ox.serialize(triples, format=ox.RdfFormat.JSON_LD).decode("utf-8") + "\n"
+    raise UsageError(f"unknown format '{fmt}' for a graph result")
 
 
-def render(result: Result, fmt: str) -> str:
-    """``result`` as text in ``fmt``; a format that does not fit the result is a UsageError."""
+def default_format(result: Result) -> str:
+    """The format used when none is asked for: a table for SELECT and ASK, Turtle for graphs."""
+    return "turtle" if isinstance(result, GraphResult) else "table"
+
+
+def render(result: Result, fmt: str | None = None, *, context: dict[str, Any] | None = None) -> str:
+    """``result`` as text in ``fmt`` (default: :func:`default_format`); a format that does not
+    fit the result is a UsageError. ``context`` is the JSON-LD context to compact with
+    (default: the project's prefixes)."""
+    fmt = fmt or default_format(result)
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}' (formats: {', '.join(FORMATS)})")
     if isinstance(result, GraphResult):
         if fmt not in GRAPH_FORMATS:
             raise UsageError(f"format '{fmt}' does not fit a graph result; use {', '.join(GRAPH_FORMATS)}")
-        return _graph(result, fmt)
+        return _graph(result, fmt, context)
     if fmt not in TABULAR_FORMATS:
         raise UsageError(f"format '{fmt}' does not fit a SELECT or ASK result; use {', '.join(TABULAR_FORMATS)}")
     if isinstance(result, AskResult):

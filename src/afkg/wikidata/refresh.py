@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,9 @@ from afkg.wikidata.items import (
     snapshot_path,
     unlinked_entities,
 )
+
+ITEM_ID = re.compile(r"^Q[1-9][0-9]{0,11}\Z")
+"""A Wikidata item identifier as search answers give it."""
 
 # --- online: refresh and suggest ---------------------------------------------------------
 
@@ -85,7 +89,10 @@ def fetch_items(client: Any, ids: list[str], api: str) -> dict[str, dict[str, An
         for item in batch:
             if item not in entities:
                 raise NetworkError(f"malformed answer from Wikidata: {item} is missing")
-            items[item] = record_entity(entities[item])
+            try:
+                items[item] = record_entity(entities[item])
+            except (AttributeError, TypeError, KeyError, ValueError):
+                raise NetworkError(f"malformed answer from Wikidata: {item} is not an entity object") from None
     return items
 
 
@@ -125,7 +132,9 @@ def suggest(kg: KnowledgeGraph, client: Any, *, api: str = API, limit: int = 3) 
         hits = body.get("search") if isinstance(body, dict) else None
         if not isinstance(hits, list):
             raise NetworkError("malformed answer from Wikidata search: no \"search\" list")
-        found += [(entity, label, hit) for hit in hits if isinstance(hit, dict) and hit.get("id")]
+        found += [(entity, label, hit) for hit in hits if isinstance(hit, dict) and isinstance(hit.get("id"), str)
+                  and ITEM_ID.match(hit["id"])
+                  and all(isinstance(hit.get(k, ""), str) for k in ("label", "description"))]
     details = fetch_items(client, sorted({h["id"] for _, _, h in found}), api) if found else {}
     return [Candidate(entity=short(e) or str(e), label=label, item=h["id"],
                       item_label=h.get("label") or details.get(h["id"], {}).get("label") or "",

@@ -1,0 +1,166 @@
+"""Bounds on running a query: time and memory, enforced so that the work really stops.
+
+An engine cannot be interrupted from Python (oxigraph evaluates in Rust, rdflib
+in long loops), so :func:`run_bounded` runs the work in a forked child process:
+
+- the child's address space is capped (``RLIMIT_AS``) at what the parent uses
+  plus ``memory`` bytes, so a runaway join or ORDER BY fails inside the child;
+- the parent waits at most ``timeout`` seconds for the child's answer and then
+  kills it (SIGKILL), so nothing keeps running after the deadline;
+- the child's answer (a value, or an afkg error) comes back through a pipe;
+  whatever an engine prints on its own (a Rust allocation failure, say) goes
+  to /dev/null, so the caller reports one line.
+
+Row bounds are applied inside the engines (``max_rows``), which stop reading
+solutions once they have enough.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import pickle
+import resource
+import select
+import signal
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from afkg.errors import AfkgError, QueryError, UsageError
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = 30.0
+"""Seconds a query may run (CLI ``--timeout``)."""
+DEFAULT_MAX_ROWS = 100_000
+"""Rows (or triples) a query may give (CLI ``--max-rows``)."""
+DEFAULT_MEMORY = 1 << 30
+"""Bytes of address space a query may add to what the process already uses."""
+
+
+def parse_timeout(value: str | float, option: str = "--timeout") -> float:
+    """A timeout in seconds from ``value``: a finite number above 0, else a one-line UsageError."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"{option} must be a number of seconds above 0, got {str(value)[:40]!r}") from None
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise UsageError(f"{option} must be a finite number of seconds above 0, got {str(value)[:40]!r}")
+    return seconds
+
+
+def parse_max_rows(value: str | int, option: str = "--max-rows") -> int:
+    """A row bound from ``value``: an integer of at least 1, else a one-line UsageError."""
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 12 or int(text) < 1:
+        raise UsageError(f"{option} must be a whole number of at least 1, got {str(value)[:40]!r}")
+    return int(text)
+
+
+def _address_space() -> int:
+    """Bytes of address space this process uses now."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as stream:
+            return int(stream.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _child(function: Callable[[], T], write: int, memory: int | None) -> None:
+    """Run ``function`` in the forked child and send its outcome; never returns."""
+    code = 0
+    try:
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 1)
+        os.dup2(quiet, 2)
+        if memory is not None:
+            used = _address_space()
+            if used:
+                limit = used + memory
+                _, hard = resource.getrlimit(resource.RLIMIT_AS)
+                if hard != resource.RLIM_INFINITY:
+                    limit = min(limit, hard)
+                try:
+                    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+                except (ValueError, OSError):
+                    pass  # the time bound still holds
+        try:
+            outcome: tuple = ("ok", function())
+        except AfkgError as error:
+            outcome = ("error", type(error), error.exit_code, error.message)
+        except MemoryError:
+            outcome = ("memory",)
+        except RecursionError:
+            outcome = ("error", QueryError, 1, "query stopped: too deeply structured")
+        payload = pickle.dumps(outcome)
+        view = memoryview(payload)
+        while view:
+            written = os.write(write, view)
+            view = view[written:]
+    except BaseException:  # the child must end here, whatever happened
+        code = 70
+    finally:
+        os._exit(code)
+
+
+def _rebuild(kind: type, exit_code: int, message: str) -> AfkgError:
+    """The error the child raised, rebuilt without calling its own constructor."""
+    error = kind.__new__(kind) if isinstance(kind, type) and issubclass(kind, AfkgError) else QueryError.__new__(
+        QueryError)
+    AfkgError.__init__(error, message)
+    error.exit_code = exit_code
+    return error
+
+
+def run_bounded(function: Callable[[], T], *, timeout: float = DEFAULT_TIMEOUT,
+                memory: int | None = DEFAULT_MEMORY, what: str = "query") -> T:
+    """``function()`` run in a child process stopped after ``timeout`` seconds, with at most
+    ``memory`` more bytes of address space. Its value must pickle. An AfkgError it raises is
+    raised here; running out of time or memory is a one-line QueryError."""
+    timeout = parse_timeout(timeout)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        os.close(read)
+        _child(function, write, memory)
+    os.close(write)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + timeout
+    finished = False
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            ready, _, _ = select.select([read], [], [], remaining)
+            if not ready:
+                continue
+            data = os.read(read, 1 << 16)
+            if not data:
+                finished = True
+                break
+            chunks.append(data)
+    finally:
+        os.close(read)
+        if not finished:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        _, status = os.waitpid(pid, 0)
+    if not finished:
+        raise QueryError(f"{what} stopped after {timeout:g} s (--timeout)")
+    if os.WIFSIGNALED(status):
+        limit = f" (bound: {memory >> 20} MiB more)" if memory else ""
+        raise QueryError(f"{what} stopped: the engine ended abnormally (signal {os.WTERMSIG(status)}), "
+                         f"most likely out of memory{limit}")
+    try:
+        outcome = pickle.loads(b"".join(chunks))
+    except Exception:  # an empty or cut answer: the child failed before it could say why
+        raise QueryError(f"{what} stopped: the engine ended without an answer (out of memory?)") from None
+    if outcome[0] == "ok":
+        return outcome[1]
+    if outcome[0] == "memory":
+        raise QueryError(f"{what} stopped: it needed more than {(memory or 0) >> 20} MiB of memory")
+    raise _rebuild(outcome[1], outcome[2], outcome[3])
