@@ -8,7 +8,6 @@ import pytest
 from click.testing import CliRunner
 
 from afkg.cli import cli
-from afkg.server.execution import MAX_NESTING, nesting_depth, unescape_codepoints
 from afkg.server.negotiation import GRAPH, TABULAR, choose, from_name, prefers_html
 
 from serverkit import client, load_service, variant
@@ -56,25 +55,6 @@ def test_format_names_and_media_types():
     assert from_name("yaml") is None
 
 
-def test_nesting_depth_ignores_strings_iris_and_comments():
-    assert nesting_depth('SELECT * WHERE { ?s ?p "{{{{" . ?s ?q <http://x/(> } # (((( ') == 1
-    assert nesting_depth("SELECT * WHERE { { { } } }") == 3
-    assert nesting_depth("(" * 10_000) == MAX_NESTING + 1
-
-
-def test_unescape_codepoints_as_sparql_does():
-    assert unescape_codepoints("\\u0053ERVICE \\U00000073ervice") == "SERVICE service"
-    assert unescape_codepoints("\\uD800") == "\\uD800"
-
-
-@pytest.mark.parametrize(("option", "value", "message"), [
-    ("--timeout", "0", "--timeout must be a finite number"),
-    ("--timeout", "nan", "--timeout must be a finite number"),
-    ("--timeout", "inf", "--timeout must be a finite number"),
-    ("--max-rows", "0", "--max-rows must be at least 1"),
-    ("--max-concurrent", "0", "--max-concurrent must be between 1 and 64"),
-    ("--allow-service", "file:///etc/passwd", "--allow-service expects an http(s) URL"),
-])
 def test_bad_settings_are_one_line_errors(option, value, message):
     result = CliRunner().invoke(cli, ["serve", option, value])
     assert result.exit_code == 2

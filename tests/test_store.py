@@ -226,3 +226,20 @@ def test_cli_push_usage_and_network_errors(oxigraph_server: str) -> None:
 def test_credentials_are_kept_out_of_reprs() -> None:
     assert "pw" not in repr(Credentials.from_options("me:pw"))
     assert "tok" not in repr(Credentials.from_options(None, {"AFKG_STORE_TOKEN": "tok"}))
+
+
+def test_cli_query_run_with_endpoint_equals_the_local_run(oxigraph_server: str, kg: KnowledgeGraph) -> None:
+    """`query run --endpoint` answers from the store what the in-memory engine answers locally:
+    the two resident missions of the article (Albania's embassy in Paris, France's in Tirana)."""
+    clear(oxigraph_server)
+    push(kg, store=oxigraph_server + "/store")
+    runner = CliRunner()
+    local = runner.invoke(cli, ["--root", str(PROJECT), "query", "run", "diplomatic-missions", "--format", "csv"])
+    remote = runner.invoke(cli, ["--root", str(PROJECT), "query", "run", "diplomatic-missions", "--format", "csv",
+                                 "--endpoint", oxigraph_server + "/query"])
+    assert local.exit_code == 0 and remote.exit_code == 0, remote.output
+    assert sorted(remote.output.splitlines()) == sorted(local.output.splitlines())
+    assert len(local.output.splitlines()) == 1 + 2
+    refused = runner.invoke(cli, ["--root", str(PROJECT), "query", "run", "diplomatic-missions",
+                                  "--endpoint", "ftp://127.0.0.1/"])
+    assert refused.exit_code == 2 and "--endpoint" in refused.output

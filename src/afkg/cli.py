@@ -358,6 +358,9 @@ def _run_options(function: Any) -> Any:
                             callback=_timeout_value,
                             help="Stop the query (and any SERVICE call) after SECONDS; exit 1, "
                                  "nothing written.")(function)
+    function = click.option("--endpoint", default=None, metavar="URL",
+                            help="Run on this remote SPARQL endpoint instead of in memory "
+                                 "(credentials from $AFKG_STORE_TOKEN).")(function)
     function = click.option("--service-endpoint", "redirects", multiple=True, metavar="IRI=URL",
                             help="Send SERVICE <IRI> requests to URL instead (a mirror or a local stand-in).")(function)
     function = click.option("--allow-service", "allow", multiple=True, metavar="URL",
@@ -377,7 +380,7 @@ def _run_options(function: Any) -> Any:
 
 def _run_bounded_query(session: Session, load: Any, params: tuple[str, ...], fmt: str | None, engine: str,
                        output: Path | None, allow: tuple[str, ...], redirects: tuple[str, ...],
-                       timeout: float, max_rows: int) -> None:
+                       timeout: float, max_rows: int, endpoint: str | None = None) -> None:
     """Run the query ``load()`` gives in a child process bounded by ``timeout`` (and memory),
     keep at most ``max_rows`` rows, and print or write the rendered result."""
     from afkg.query.catalogue import execute
@@ -391,7 +394,8 @@ def _run_bounded_query(session: Session, load: Any, params: tuple[str, ...], fmt
 
     def work() -> tuple[str, bool]:
         query = load()
-        result = execute(query, get_engine(engine, layout), given, federation, max_rows=max_rows)
+        result = execute(query, get_engine(engine, layout, endpoint=endpoint, timeout=timeout), given, federation,
+                         max_rows=max_rows)
         context = None
         if fmt == "jsonld" and layout.context_file.is_file():
             from afkg.publish.context import load_context
@@ -460,7 +464,7 @@ def query_show(session: Session, name: str) -> None:
 @click.pass_obj
 def query_run(session: Session, name: str, params: tuple[str, ...], fmt: str | None, engine: str,
               output: Path | None, allow: tuple[str, ...], redirects: tuple[str, ...], timeout: float,
-              max_rows: int) -> None:
+              max_rows: int, endpoint: str | None) -> None:
     """Run the stored query NAME and print its results.
 
     Nothing is fetched but allow-listed SERVICE endpoints: Wikidata's query service,
@@ -472,7 +476,8 @@ def query_run(session: Session, name: str, params: tuple[str, ...], fmt: str | N
 
     catalogue = Catalogue(session.layout)
     stored = catalogue.get(name)
-    _run_bounded_query(session, lambda: stored, params, fmt, engine, output, allow, redirects, timeout, max_rows)
+    _run_bounded_query(session, lambda: stored, params, fmt, engine, output, allow, redirects, timeout, max_rows,
+                       endpoint)
 
 
 @query.command("exec")
@@ -481,7 +486,7 @@ def query_run(session: Session, name: str, params: tuple[str, ...], fmt: str | N
 @click.pass_obj
 def query_exec(session: Session, source: str, params: tuple[str, ...], fmt: str | None, engine: str,
                output: Path | None, allow: tuple[str, ...], redirects: tuple[str, ...], timeout: float,
-               max_rows: int) -> None:
+               max_rows: int, endpoint: str | None) -> None:
     """Run an ad-hoc query from SOURCE (a file, or - for standard input), at most 1 MiB.
 
     The same allow-list, --timeout and --max-rows as 'query run' apply;
@@ -499,7 +504,7 @@ def query_exec(session: Session, source: str, params: tuple[str, ...], fmt: str 
         name = source
         text = read_query_file(Path(source))
     _run_bounded_query(session, lambda: from_text(text, name), params, fmt, engine, output, allow, redirects,
-                       timeout, max_rows)
+                       timeout, max_rows, endpoint)
 
 
 @query.command("lint")

@@ -192,10 +192,19 @@ class RdflibEngine:
             raise QueryError(f"query failed (rdflib): {type(exc).__name__}: {reason}") from None
 
 
-def get_engine(name: str, layout: Layout) -> Engine:
-    """The engine called ``name`` over the project ``layout``."""
+def get_engine(name: str, layout: Layout, *, endpoint: str | None = None, timeout: float | None = None) -> Engine:
+    """The engine called ``name`` over the project ``layout``; with ``endpoint``, a remote
+    SPARQL endpoint instead (credentials from ``$AFKG_STORE_TOKEN``)."""
+    if endpoint is not None:
+        from afkg.endpoint import Credentials
+        from afkg.query.remote import RemoteEngine
+
+        options = {"timeout": timeout} if timeout is not None else {}
+        return RemoteEngine(endpoint, credentials=Credentials.from_options(None), **options)
     if name == "oxigraph":
         return OxigraphEngine(layout)
     if name == "rdflib":
         return RdflibEngine(layout)
+    from afkg.errors import UsageError
+
     raise UsageError(f"unknown engine '{name}' (engines: {', '.join(ENGINES)})")

@@ -18,6 +18,7 @@ The engines run :attr:`QueryInfo.text` (the expanded text), never the raw one.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import unicodedata
@@ -251,12 +252,18 @@ def _locate_services(text: str, toks: list[Token]) -> list[tuple[int, int, str, 
 
 
 def inspect(text: str, source: str = "query") -> QueryInfo:
-    """Parse ``text`` and say what it is.
+    """Parse ``text`` and say what it is (the answers for the most recent texts are kept, since
+    an endpoint and the stored queries see the same texts again and again).
 
     Raises UsageError for a text too large or too deep, or whose SERVICE
     clauses cannot be located exactly; SparqlSyntaxError when it does not parse
     as a query or an update.
     """
+    return _inspect(text, source)
+
+
+@functools.lru_cache(maxsize=256)
+def _inspect(text: str, source: str) -> QueryInfo:
     check_size(text, source)
     check_nesting(text, source)
     expanded = expand_escapes(text, source)

@@ -93,6 +93,9 @@ def _child(function: Callable[[], T], write: int, memory: int | None) -> None:
             outcome = ("memory",)
         except RecursionError:
             outcome = ("error", QueryError, 1, "query stopped: too deeply structured")
+        except Exception as error:  # a defect, not a bound: say what it was, on one line
+            detail = " ".join(str(error).split())[:200]
+            outcome = ("error", QueryError, 1, f"query failed: internal error ({type(error).__name__}: {detail})")
         payload = pickle.dumps(outcome)
         view = memoryview(payload)
         while view:

@@ -260,8 +260,10 @@ class RemoteEngine:
     def close(self) -> None:
         self._connection.close()
 
-    def run(self, text: str, bindings: dict[str, Term]) -> Result:
-        """Run ``text`` on the endpoint with each ``?_name`` bound to ``bindings[name]``."""
+    def run(self, text: str, bindings: dict[str, Term], *, max_rows: int | None = None) -> Result:
+        """Run ``text`` on the endpoint with each ``?_name`` bound to ``bindings[name]``, keeping
+        at most ``max_rows`` rows (or the engine's own bound)."""
+        limit = min(max_rows, self.max_rows) if max_rows is not None else self.max_rows
         if len(text.encode("utf-8")) > MAX_QUERY_BYTES:
             raise UsageError(f"the query text is larger than {MAX_QUERY_BYTES // (1024 * 1024)} MiB")
         _check_locally(text)
@@ -281,7 +283,7 @@ class RemoteEngine:
         if answer.status != 200:
             raise NetworkError(f"{where} answered HTTP {answer.status}: {answer.text_line()}")
         if form in ("CONSTRUCT", "DESCRIBE"):
-            return parse_graph(answer.body, answer.content_type, where, self.max_rows)
+            return parse_graph(answer.body, answer.content_type, where, limit)
         media = answer.content_type.split(";", 1)[0].strip().lower()
         if media not in _JSON_TYPES:
             raise NetworkError(f"malformed answer from {where}: {media or 'no media type'!r}, "
@@ -292,4 +294,4 @@ class RemoteEngine:
             raise NetworkError(f"malformed answer from {where}: not JSON") from None
         if form == "ASK":
             return AskResult(parse_ask(body, where))
-        return parse_select(body, where, self.max_rows)
+        return parse_select(body, where, limit)

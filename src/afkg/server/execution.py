@@ -10,7 +10,6 @@ None).
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,8 +21,6 @@ from afkg.query.results import AskResult, GraphResult, Result, SelectResult, ren
 from afkg.query.terms import from_oxigraph, to_oxigraph
 from afkg.server.negotiation import GRAPH, TABULAR
 
-MAX_NESTING = 200
-"""Deepest bracket, brace or parenthesis nesting accepted in a query text."""
 TRUNCATED_LINK = "urn:afkg:truncated:{limit}"
 """The ``head.link`` entry of SPARQL JSON and XML results cut at the row bound."""
 CLI_FORMATS = ("csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld")
@@ -36,49 +33,6 @@ class Refused(AfkgError):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
-
-
-def nesting_depth(text: str, limit: int = MAX_NESTING) -> int:
-    """The deepest nesting of ``( [ {`` in ``text``, ignoring strings, IRIs and comments;
-    counting stops once ``limit`` is passed."""
-    depth = deepest = 0
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-        elif c == "<":
-            match = re.compile(r"<[^\s<>\"{}|^`\\]*>").match(text, i)
-            if match:
-                i = match.end() - 1
-        elif c in "\"'":
-            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            i = j + len(quote) - 1
-        elif c in "([{":
-            depth += 1
-            deepest = max(deepest, depth)
-            if deepest > limit:
-                return deepest
-        elif c in ")]}":
-            depth = max(depth - 1, 0)
-        i += 1
-    return deepest
-
-
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-def unescape_codepoints(text: str) -> str:
-    """``text`` with its ``\\uXXXX`` and ``\\UXXXXXXXX`` escapes replaced, as SPARQL does before parsing."""
-    def replace(match: re.Match[str]) -> str:
-        code = int(match.group(1) or match.group(2), 16)
-        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match.group(0)
-
-    return _ESCAPE.sub(replace, text)
 
 
 class DatasetView:
@@ -144,25 +98,31 @@ class Worker:
     # --- /sparql ---------------------------------------------------------------------------
 
     def sparql(self, task: dict[str, Any]) -> dict[str, Any]:
-        text: str = task["query"]
-        if nesting_depth(text) > MAX_NESTING:
-            raise Refused(400, f"query nests brackets deeper than {MAX_NESTING} levels")
+        from afkg.query.guard import inspect
+
+        info = inspect(task["query"])
+        if info.is_update:
+            raise Refused(400, "this is a SPARQL update; the endpoint is read-only and runs queries only")
+        text = info.text
         view = DatasetView(self.store, task.get("default_graphs"), task.get("named_graphs"))
         max_rows: int = task["max_rows"]
-        if self._services(text):
+        if info.services:
             from afkg.query.catalogue import StoredQuery, execute
             from afkg.query.federation import Federation
 
-            ad_hoc = StoredQuery(name="query", path=Path("query"), text=text, summary="", query_type="SELECT")
-            result = execute(ad_hoc, _engine(self.layout, view), {}, Federation(allowed=set(self.allow_service)))
+            try:
+                Federation(allowed=set(self.allow_service)).check(list(info.services))
+            except UsageError as exc:
+                raise Refused(403, str(exc)) from None
+            ad_hoc = StoredQuery(name="query", path=Path("query"), text=text, summary="", query_type=info.kind)
+            result = execute(ad_hoc, _engine(self.layout, view), {}, Federation(allowed=set(self.allow_service)),
+                             max_rows=max_rows)
             return _answer(result, task, max_rows)
         import pyoxigraph as ox
 
         try:
             answer = view.query(text, prefixes=PREFIXES)
         except SyntaxError as exc:
-            if _is_update(text):
-                raise Refused(400, "this is a SPARQL update; the endpoint is read-only and runs queries only") from None
             from afkg.query.engines import oxigraph_syntax_position
 
             raise SparqlSyntaxError(*oxigraph_syntax_position(exc)) from None
@@ -191,31 +151,6 @@ class Worker:
         except (RuntimeError, ValueError, OSError) as exc:
             raise QueryError(f"query failed (oxigraph): {exc}") from None
 
-    def _services(self, text: str) -> bool:
-        """Whether ``text`` calls SERVICE; refused unless every endpoint is allowed.
-
-        oxigraph reads keywords in ASCII case after replacing ``\\u`` escapes, so a text
-        that does not hold "service" in any case after unescaping cannot call one;
-        any other text is parsed (by rdflib) and judged from its algebra.
-        """
-        unescaped = unescape_codepoints(text)
-        if "service" not in unescaped.casefold():
-            return False
-        from afkg.query.federation import Federation, service_clauses
-
-        try:
-            clauses = service_clauses(unescaped)
-        except UsageError as exc:
-            message = str(exc)
-            raise Refused(400, message if "nothing was sent" in message else f"{message}; nothing was sent") from None
-        if not clauses:
-            return False
-        try:
-            Federation(allowed=set(self.allow_service)).check(clauses)
-        except UsageError as exc:
-            raise Refused(403, str(exc)) from None
-        return True
-
     # --- /api/queries ------------------------------------------------------------------------
 
     def stored_query(self, task: dict[str, Any]) -> dict[str, Any]:
@@ -227,11 +162,13 @@ class Worker:
             self.stored[name] = Catalogue(self.layout).get(name)
         query = self.stored[name]
         engine = _engine(self.layout, DatasetView(self.store))
-        result = execute(query, engine, dict(task.get("params") or {}), Federation(allowed=set(self.allow_service)))
         max_rows: int = task["max_rows"]
+        offset: int = task.get("offset") or 0
+        limit: int | None = task.get("limit")
+        fetch = offset + (max_rows if limit is None else min(limit, max_rows)) + 1
+        result = execute(query, engine, dict(task.get("params") or {}), Federation(allowed=set(self.allow_service)),
+                         max_rows=fetch)
         if isinstance(result, SelectResult):
-            offset: int = task.get("offset") or 0
-            limit: int | None = task.get("limit")
             total = len(result.rows)
             end = total if limit is None else min(total, offset + limit)
             window = result.rows[offset:end]
@@ -315,15 +252,3 @@ def _ok(body: str, fmt: str, rows: int, truncated: int | None) -> dict[str, Any]
 def _error(status: int, message: str) -> dict[str, Any]:
     return {"status": status, "body": (message + "\n").encode("utf-8"), "media": "text", "rows": None,
             "truncated": None, "message": message}
-
-
-def _is_update(text: str) -> bool:
-    """Whether ``text`` parses as a SPARQL update (parsed only, never run)."""
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        parseUpdate(text)
-    except Exception:  # the parser raises assorted errors
-        return False
-    return True
-
