@@ -204,7 +204,8 @@ def test_a_shape_with_a_sparql_syntax_error(project_copy):
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('sh:select """', 'sh:select """ SELECT { ', 1), encoding="utf-8")
     message = one_line_error(run(project_copy, "validate"))
-    assert message.startswith("ontology/shapes.ttl: SPARQL syntax error in a shape: ")
+    assert message.startswith("ontology/shapes.ttl: shape afsh:MembershipShape: sh:select refused: "
+                              "its SPARQL does not parse")
 
 
 def test_ill_typed_literal_is_a_validation_problem_without_log_noise(project_copy):

@@ -73,6 +73,17 @@ class Worker:
     store: Any
     allow_service: tuple[str, ...] = ()
     stored: dict[str, Any] = field(default_factory=dict)
+    contexts: list[dict[str, Any] | None] = field(default_factory=list)
+
+    @property
+    def context(self) -> dict[str, Any] | None:
+        """The project's JSON-LD context (None when the project has none), read once."""
+        if not self.contexts:
+            from afkg.publish.context import load_context
+
+            exists = self.layout is not None and self.layout.context_file.is_file()
+            self.contexts.append(load_context(self.layout.context_file) if exists else None)
+        return self.contexts[0]
 
     def handle(self, task: dict[str, Any]) -> dict[str, Any]:
         """The answer to ``task``; every afkg error becomes a status and a one-line message."""
@@ -117,7 +128,7 @@ class Worker:
             ad_hoc = StoredQuery(name="query", path=Path("query"), text=text, summary="", query_type=info.kind)
             result = execute(ad_hoc, _engine(self.layout, view), {}, Federation(allowed=set(self.allow_service)),
                              max_rows=max_rows)
-            return _answer(result, task, max_rows)
+            return _answer(result, task, max_rows, context=self.context)
         import pyoxigraph as ox
 
         try:
@@ -128,7 +139,7 @@ class Worker:
             raise SparqlSyntaxError(*oxigraph_syntax_position(exc)) from None
         try:
             if isinstance(answer, ox.QueryBoolean):
-                return _answer(AskResult(bool(answer)), task, max_rows)
+                return _answer(AskResult(bool(answer)), task, max_rows, context=self.context)
             if isinstance(answer, ox.QuerySolutions):
                 fmt = _format(task, "tabular")
                 variables = [v.value for v in answer.variables]
@@ -137,7 +148,7 @@ class Worker:
                     if len(rows) == max_rows + 1:
                         break
                     rows.append({v: from_oxigraph(solution[v]) for v in variables if solution[v] is not None})
-                return _answer(SelectResult(variables, rows), task, max_rows, fmt)
+                return _answer(SelectResult(variables, rows), task, max_rows, fmt, context=self.context)
             _format(task, "graph")
             triples = []
             for triple in answer:
@@ -147,7 +158,7 @@ class Worker:
                                 from_oxigraph(triple.object)))
             truncated = len(triples) > max_rows
             result = GraphResult(triples[:max_rows])
-            return _answer(result, task, max_rows, truncated=truncated)
+            return _answer(result, task, max_rows, truncated=truncated, context=self.context)
         except (RuntimeError, ValueError, OSError) as exc:
             raise QueryError(f"query failed (oxigraph): {exc}") from None
 
@@ -175,15 +186,16 @@ class Worker:
             truncated = len(window) > max_rows
             window = window[:max_rows]
             answer = _answer(SelectResult(result.variables, window), task, max_rows, task["format"],
-                             truncated=truncated)
+                             truncated=truncated, context=self.context)
             following = offset + len(window)
             if following < total and (limit is not None or truncated):
                 answer["next_offset"] = following
                 answer["next_limit"] = limit if limit is not None else max_rows
             return answer
         if isinstance(result, GraphResult) and len(result.triples) > max_rows:
-            return _answer(GraphResult(result.triples[:max_rows]), task, max_rows, task["format"], truncated=True)
-        return _answer(result, task, max_rows, task["format"])
+            return _answer(GraphResult(result.triples[:max_rows]), task, max_rows, task["format"], truncated=True,
+                           context=self.context)
+        return _answer(result, task, max_rows, task["format"], context=self.context)
 
 
 def _format(task: dict[str, Any], kind: str) -> str:
@@ -198,8 +210,9 @@ def _format(task: dict[str, Any], kind: str) -> str:
 
 
 def _answer(result: Result, task: dict[str, Any], max_rows: int, fmt: str | None = None,
-            truncated: bool | None = None) -> dict[str, Any]:
-    """The answer dict for ``result``, with the row bound applied to SELECT results."""
+            truncated: bool | None = None, context: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The answer dict for ``result``, with the row bound applied to SELECT results; JSON-LD
+    is compacted with ``context`` (the project's), as ``afkg query run`` does."""
     if isinstance(result, SelectResult):
         fmt = fmt or _format(task, "tabular")
         if truncated is None:
@@ -215,7 +228,7 @@ def _answer(result: Result, task: dict[str, Any], max_rows: int, fmt: str | None
         return _ok(render(result, fmt), fmt, 1, None)
     fmt = fmt or _format(task, "graph")
     if fmt in CLI_FORMATS:
-        body = render(result, fmt)
+        body = render(result, fmt, context=context)
     else:
         body = _serialize(result, fmt)
     return _ok(body, fmt, len(result.triples), max_rows if truncated else None)
