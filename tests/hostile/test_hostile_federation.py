@@ -76,17 +76,18 @@ PLACES = {
     "variable-endpoint": "SELECT * WHERE {{ BIND(<{trap}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
     "prefixed-endpoint": "PREFIX t: <{trap}/> SELECT * WHERE {{ SERVICE t:sparql {{ ?s ?p ?o }} }}",
     "relative-endpoint": "BASE <{trap}/> SELECT * WHERE {{ SERVICE <sparql> {{ ?s ?p ?o }} }}",
-    "nested-service": "SELECT * WHERE {{ SERVICE <{wikidata}> {{ SERVICE <{trap}> {{ ?s ?p ?o }} }} }}",
+    "nested-service": "SELECT * WHERE {{ SERVICE <{allowed}> {{ SERVICE <{trap}> {{ ?s ?p ?o }} }} }}",
 }
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("place", PLACES, ids=list(PLACES))
 def test_service_to_trap_anywhere_is_refused(hostile, place, engine):
-    query = write_query(hostile, PLACES[place].format(trap=hostile.trap_url + "/sparql", wikidata=WIKIDATA) + "\n")
+    allowed = hostile.allowed_url + "/sparql"
+    query = write_query(hostile, PLACES[place].format(trap=hostile.trap_url + "/sparql", allowed=allowed) + "\n")
     expect = Expect((2,)) if place != "nested-service" else Expect((1, 2))
-    hostile.run(["query", "exec", query, "--engine", engine,
-                 "--service-endpoint", f"{WIKIDATA}={hostile.allowed_url}/sparql"], expect, script=answer(EMPTY))
+    hostile.run(["query", "exec", query, "--engine", engine, "--allow-service", allowed], expect,
+                script=answer(EMPTY))
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -190,10 +191,15 @@ TWO_CLAUSES = {
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("shape", TWO_CLAUSES, ids=list(TWO_CLAUSES))
 def test_every_clause_goes_to_the_mapped_endpoint(hostile, shape, engine):
-    query = write_query(hostile, TWO_CLAUSES[shape].format(w=WIKIDATA) + "\n")
-    hostile.run(["query", "exec", query, "--engine", engine, "--format", "csv",
-                 "--service-endpoint", f"{WIKIDATA}={hostile.allowed_url}/sparql"],
+    """The SERVICE IRI is the trap's (allowed, so the query runs) and is mapped to the allowed
+    server: a clause left unmapped makes the engine call the trap itself. (The trap stands in
+    for the real host so that a broken build never reaches the internet.)"""
+    service = hostile.trap_url + "/sparql"
+    query = write_query(hostile, TWO_CLAUSES[shape].format(w=service) + "\n")
+    hostile.run(["query", "exec", query, "--engine", engine, "--format", "csv", "--allow-service", service,
+                 "--service-endpoint", f"{service}={hostile.allowed_url}/sparql"],
                 Expect((0,)), script=answer(EMPTY))
+    assert hostile.allowed.seen, "the mapped endpoint was never asked"
 
 
 # --- items 21 and 29: an empty answer on rdflib; a brace in a comment before SELECT -----------
@@ -399,7 +405,7 @@ BAD_ALLOWED = {"bracket": "http://[::1", "bad-port": "http://x:abc/", "empty": "
 @pytest.mark.parametrize("kind", BAD_ALLOWED, ids=list(BAD_ALLOWED))
 def test_bad_allowed_service(hostile, kind, how):
     value = BAD_ALLOWED[kind]
-    query = write_query(hostile, FEDERATED.format(endpoint=value or WIKIDATA))
+    query = write_query(hostile, FEDERATED.format(endpoint=value or hostile.allowed_url + "/sparql"))
     if how == "option":
         hostile.run(["query", "exec", query, "--allow-service", value], REFUSED)
     else:
