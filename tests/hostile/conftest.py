@@ -43,9 +43,10 @@ class Hostile:
     def allowed_url(self) -> str:
         return self.allowed.url
 
-    def workspace(self, *, tiny: bool = True) -> Workspace:
-        """The case's workspace, created on first use (tiny or full project copy)."""
+    def workspace(self, *, tiny: bool | None = None) -> Workspace:
+        """The case's workspace, created on first use (a tiny project copy unless ``tiny`` is False)."""
         if self._workspace is None:
+            tiny = True if tiny is None else tiny
             root = copy_project(self.base / "project", tiny=tiny)
             sentinels = self.base / "sentinels"
             sentinels.mkdir()
@@ -59,11 +60,11 @@ class Hostile:
             cwd.mkdir()
             env = base_env(self.trap.url, home)
             self._workspace = Workspace(self.base, root, sentinels, out, env, tiny, watched=[home, cwd])
-        if self._workspace.tiny != tiny:
+        if tiny is not None and self._workspace.tiny != tiny:
             raise RuntimeError("the case asked for a tiny and a full project copy; create the workspace first")
         return self._workspace
 
-    def run(self, args: list[str | bytes], expect: Expect, *, bound: float = 10.0, tiny: bool = True,
+    def run(self, args: list[str | bytes], expect: Expect, *, bound: float = 10.0, tiny: bool | None = None,
             env: dict[str, str] | None = None, script: Script | None = None, root: bool = True,
             outputs: Iterable[Path] = (), output_check: Callable[[bytes], str | None] | None = None,
             memory: int | None = None, close_stdin: bool = False, watch_project: bool = True,

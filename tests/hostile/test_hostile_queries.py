@@ -274,6 +274,7 @@ def test_max_rows_truncates(hostile, engine):
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_max_rows_stops_a_cross_product(hostile, engine):
+    hostile.workspace(tiny=False)
     hostile.run(["query", "exec", write(hostile, CROSS3), "--engine", engine, "--max-rows", "5", "--timeout", "10",
                  "--format", "csv"], Expect((0, 1), stderr_extra=TRUNCATED), tiny=False, bound=10)
 
