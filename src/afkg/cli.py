@@ -492,13 +492,17 @@ def query_exec(session: Session, source: str, params: tuple[str, ...], fmt: str 
     The same allow-list, --timeout and --max-rows as 'query run' apply;
     $AFKG_ALLOWED_SERVICES adds allowed SERVICE endpoints.
     """
+    from afkg.errors import UsageError
     from afkg.query.catalogue import from_text, read_query_bytes, read_query_file
     from afkg.query.guard import MAX_QUERY_BYTES
 
     if source == "-":
         name = "stdin"
         stdin = getattr(sys.stdin, "buffer", None) or sys.stdin
-        data = stdin.read(MAX_QUERY_BYTES + 1)
+        try:
+            data = stdin.read(MAX_QUERY_BYTES + 1)
+        except (OSError, ValueError, AttributeError):
+            raise UsageError("standard input cannot be read (closed?); give the query as a file") from None
         text = read_query_bytes(data.encode("utf-8", "surrogateescape") if isinstance(data, str) else data, name)
     else:
         name = source

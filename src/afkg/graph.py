@@ -22,6 +22,7 @@ from afkg.errors import InputError
 from afkg.files import MAX_TURTLE_BYTES, decode_utf8, read_bytes
 from afkg.layout import Layout, default_layout
 from afkg.namespaces import AFKG, ONTOLOGY_IRI, RDF, SHAPES_IRI, bind_prefixes
+from afkg.recursion import deep_recursion
 
 DATA_GRAPH_IRI = URIRef("https://w3id.org/afkg/graph/data")
 ONTOLOGY_GRAPH_IRI = URIRef("https://w3id.org/afkg/graph/ontology")
@@ -86,7 +87,7 @@ def parse_turtle(path: Path, graph: Graph | None = None, *, shown_as: str | None
     text = read_bytes(path, MAX_TURTLE_BYTES, name)
     decode_utf8(text, name)
     try:
-        with quiet_rdflib():
+        with quiet_rdflib(), deep_recursion():
             target.parse(data=text, format="turtle", publicID=Path(os.path.realpath(path)).as_uri())
     except BadSyntax as exc:
         line, column = _syntax_position(exc)

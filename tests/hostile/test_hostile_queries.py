@@ -345,13 +345,14 @@ BAD_IRIS = {
     "angle": "http://a/>",
     "empty-brackets": "<>",
     "unknown-prefix": "foo:France",
+    "javascript-as-prefixed-name": "javascript:alert(1)",
     "empty-prefix": ":France",
     "only-scheme": "http:",
     "non-utf8": os.fsdecode(b"http://a/\xff"),
     "non-utf8-name": os.fsdecode(b"Alb\xe9nia"),
 }
 GOOD_IRIS = {"prefixed": "res:Testland", "absolute": "https://w3id.org/afkg/resource/Testland",
-             "javascript": "javascript:alert(1)", "idn": "http://例え.jp/", "urn": "urn:x", "bracketed": "<urn:x>"}
+             "javascript": "<javascript:alert(1)>", "idn": "http://例え.jp/", "urn": "urn:x", "bracketed": "<urn:x>"}
 
 
 @pytest.mark.parametrize("kind", BAD_IRIS, ids=list(BAD_IRIS))

@@ -41,7 +41,8 @@ def _check_target(out_dir: Path) -> None:
     if not out_dir.exists():
         return
     try:
-        others = sorted(entry.name for entry in os.scandir(out_dir) if entry.name not in file_names())
+        others = sorted(entry.name for entry in os.scandir(out_dir)
+                        if entry.name not in file_names() or not entry.is_file(follow_symlinks=False))
     except OSError as exc:
         raise InputError(f"{out_dir}: cannot read ({exc.strerror})") from None
     if others:

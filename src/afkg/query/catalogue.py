@@ -40,12 +40,12 @@ _PARAM_VARIABLE = re.compile(r"[?$]_([A-Za-z][A-Za-z0-9_]*)")
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]+$")
 _BARE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 _CHECKS = {
-    "xsd:integer": (re.compile(r"^[+-]?\d+$"), "an integer, e.g. 42"),
-    "xsd:decimal": (re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$"), "a decimal number, e.g. 22.8"),
-    "xsd:boolean": (re.compile(r"^(true|false|1|0)$"), "true or false"),
-    "xsd:gYear": (re.compile(r"^-?\d{4,}$"), "a year, e.g. 2024"),
-    "xsd:gYearMonth": (re.compile(r"^-?\d{4,}-(0[1-9]|1[0-2])$"), "a year and month, e.g. 2024-11"),
-    "xsd:date": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "a date, e.g. 2020-03-30"),
+    "xsd:integer": (re.compile(r"^[+-]?\d+\Z", re.ASCII), "an integer, e.g. 42"),
+    "xsd:decimal": (re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)\Z", re.ASCII), "a decimal number, e.g. 22.8"),
+    "xsd:boolean": (re.compile(r"^(true|false|1|0)\Z", re.ASCII), "true or false"),
+    "xsd:gYear": (re.compile(r"^-?\d{4,}\Z", re.ASCII), "a year, e.g. 2024"),
+    "xsd:gYearMonth": (re.compile(r"^-?\d{4,}-(0[1-9]|1[0-2])\Z", re.ASCII), "a year and month, e.g. 2024-11"),
+    "xsd:date": (re.compile(r"^\d{4}-\d{2}-\d{2}\Z", re.ASCII), "a date, e.g. 2020-03-30"),
 }
 
 

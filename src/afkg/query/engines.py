@@ -15,10 +15,13 @@ solutions after that many rows and marks the result ``truncated``.
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from afkg.errors import AfkgError, InputError, QueryError, SparqlSyntaxError, UsageError
+from afkg.files import MAX_TURTLE_BYTES, read_bytes
 from afkg.layout import Layout
 from afkg.prefixes import PREFIXES
 from afkg.query.results import AskResult, GraphResult, Result, SelectResult
@@ -107,7 +110,9 @@ class OxigraphEngine:
             store = ox.Store()
             for path in [self.layout.ontology_file, *self.layout.data_files()]:
                 try:
-                    store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+                    data = read_bytes(path, MAX_TURTLE_BYTES, self.layout.display(path))
+                    store.load(input=data, format=ox.RdfFormat.TURTLE,
+                               base_iri=Path(os.path.realpath(path)).as_uri())
                 except SyntaxError as exc:
                     where = f"{exc.lineno}:{(exc.offset or 0)}" if exc.lineno else "1"
                     reason = re.sub(r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ",

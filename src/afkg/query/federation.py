@@ -17,6 +17,7 @@ anything is sent. Federated queries must be SELECT queries.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,6 +99,10 @@ def values_block(variables: list[str], rows: list[dict[str, Term]]) -> str:
     return f"VALUES ({head}) {{\n    {body}\n  }}"
 
 
+_VAR_NAME = re.compile(r"^[A-Za-z0-9_\u00B7\u00C0-\uFFFF]+\Z")
+"""A SPARQL variable name (VARNAME, without its ``?``)."""
+
+
 def _malformed(host: str, what: str) -> NetworkError:
     return NetworkError(f"malformed answer from {host}: {what}")
 
@@ -110,8 +115,8 @@ def rows_from_json(body: Any, host: str, wanted: tuple[str, ...],
         raise _malformed(host, "not SPARQL JSON results")
     head = body["head"].get("vars", [])
     bindings = body["results"].get("bindings")
-    if not isinstance(head, list) or not all(isinstance(v, str) for v in head):
-        raise _malformed(host, "'head.vars' is not a list of names")
+    if not isinstance(head, list) or not all(isinstance(v, str) and _VAR_NAME.match(v) for v in head):
+        raise _malformed(host, "'head.vars' is not a list of variable names")
     if not isinstance(bindings, list):
         raise _malformed(host, "'results.bindings' is not a list")
     if len(bindings) > max_rows:

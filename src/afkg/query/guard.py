@@ -20,22 +20,19 @@ from __future__ import annotations
 
 import functools
 import re
-import sys
 import unicodedata
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from afkg.errors import SparqlSyntaxError, UsageError
 from afkg.prefixes import PREFIXES
+from afkg.recursion import deep_recursion
 
 MAX_QUERY_BYTES = 1 << 20
 """The largest query text accepted (file, standard input or HTTP), in UTF-8 bytes."""
 MAX_NESTING = 200
 """The deepest nesting of ``{``, ``(`` and ``[`` accepted in a query."""
-_PARSER_RECURSION = 25_000
-"""The recursion limit rdflib's parser and evaluator run under (a query at the nesting bound needs ~15 000)."""
 
 KINDS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
@@ -133,17 +130,6 @@ def expand_escapes(text: str, source: str = "query") -> str:
     if _ESCAPE.search(expanded):
         raise UsageError(f"{source}: the query's \\u escapes spell another escape; refused")
     return expanded
-
-
-@contextmanager
-def deep_recursion() -> Iterator[None]:
-    """Let rdflib's recursive parser and evaluator handle queries up to the nesting bound."""
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old, _PARSER_RECURSION))
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(old)
 
 
 def _is_service_word(word: str) -> bool:

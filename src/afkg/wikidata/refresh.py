@@ -132,9 +132,11 @@ def suggest(kg: KnowledgeGraph, client: Any, *, api: str = API, limit: int = 3) 
         hits = body.get("search") if isinstance(body, dict) else None
         if not isinstance(hits, list):
             raise NetworkError("malformed answer from Wikidata search: no \"search\" list")
-        found += [(entity, label, hit) for hit in hits if isinstance(hit, dict) and isinstance(hit.get("id"), str)
-                  and ITEM_ID.match(hit["id"])
-                  and all(isinstance(hit.get(k, ""), str) for k in ("label", "description"))]
+        for hit in hits:
+            if not (isinstance(hit, dict) and isinstance(hit.get("id"), str) and ITEM_ID.match(hit["id"])
+                    and all(isinstance(hit.get(k, ""), str) for k in ("label", "description"))):
+                raise NetworkError("malformed answer from Wikidata search: a hit is not an item with a Q-id")
+            found.append((entity, label, hit))
     details = fetch_items(client, sorted({h["id"] for _, _, h in found}), api) if found else {}
     return [Candidate(entity=short(e) or str(e), label=label, item=h["id"],
                       item_label=h.get("label") or details.get(h["id"], {}).get("label") or "",
