@@ -109,6 +109,8 @@ def _property_section(prop: URIRef, ontology: Graph) -> str:
         kinds.append("datatype property")
     if (prop, RDF.type, OWL.FunctionalProperty) in ontology:
         kinds.append("functional")
+    if (prop, RDF.type, OWL.AnnotationProperty) in ontology:
+        kinds.append("annotation property")
     rows = [
         ("IRI", f"<code>{escape(str(prop))}</code>"),
         ("kind", ", ".join(kinds)),
@@ -117,11 +119,32 @@ def _property_section(prop: URIRef, ontology: Graph) -> str:
         ("subproperty of", _links(list(ontology.objects(prop, RDFS.subPropertyOf)))),
         ("exact match", _links(list(ontology.objects(prop, SKOS.exactMatch)))),
         ("close match", _links(list(ontology.objects(prop, SKOS.closeMatch)))),
+        ("Wikidata property", _links(list(ontology.objects(prop, _WIKIDATA_PROPERTY)))),
     ]
     body = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     return (f'<section class="term" id="{escape(_local(prop))}"><h3>{escape(_local(prop))} '
             f'<small>({_text(ontology, prop, RDFS.label)})</small></h3>'
             f'<p>{_text(ontology, prop, RDFS.comment)}</p><dl>{body}</dl></section>')
+
+
+_WIKIDATA_PROPERTY = URIRef(_NS + "wikidataProperty")
+
+
+def _scheme_section(scheme: Node, ontology: Graph) -> str:
+    """A SKOS concept scheme of the ontology: one row per concept, with its alignments."""
+    rows = []
+    for concept in sorted(set(ontology.subjects(SKOS.inScheme, scheme)), key=str):
+        matches = (list(ontology.objects(concept, SKOS.exactMatch)) + list(ontology.objects(concept, SKOS.closeMatch))
+                   + list(ontology.objects(concept, _WIKIDATA_PROPERTY)))
+        note = _text(ontology, concept, SKOS.scopeNote) or _text(ontology, concept, SKOS.definition)
+        rows.append(f"<tr><td><code>{escape(shorten(str(concept)))}</code></td>"
+                    f"<td>{_text(ontology, concept, SKOS.prefLabel)}</td><td>{note}</td>"
+                    f"<td>{_links(matches)}</td></tr>")
+    return (f'<section class="scheme" id="scheme-{escape(str(scheme).rstrip("/").rsplit("/", 1)[-1])}">'
+            f"<h3>{_text(ontology, scheme, RDFS.label)} "
+            f"<small>(<code>{escape(shorten(str(scheme)))}</code>)</small></h3>"
+            f"<table><tr><th>concept</th><th>label</th><th>note</th><th>alignments</th></tr>{''.join(rows)}</table>"
+            "</section>")
 
 
 def ontology_page(ontology: Graph, shapes: Graph) -> str:
@@ -131,7 +154,8 @@ def ontology_page(ontology: Graph, shapes: Graph) -> str:
 
     classes = ours(set(ontology.subjects(RDF.type, OWL.Class)))
     properties = ours(set(ontology.subjects(RDF.type, OWL.ObjectProperty))
-                      | set(ontology.subjects(RDF.type, OWL.DatatypeProperty)))
+                      | set(ontology.subjects(RDF.type, OWL.DatatypeProperty))
+                      | set(ontology.subjects(RDF.type, OWL.AnnotationProperty)))
     title = _text(ontology, ONTOLOGY_IRI, DCTERMS.title) or "Ontology"
     nav = lambda terms: " ".join(f'<a href="#{escape(_local(t))}">{escape(_local(t))}</a>' for t in terms)  # noqa: E731
     parts = [
@@ -148,6 +172,8 @@ def ontology_page(ontology: Graph, shapes: Graph) -> str:
         *(_class_section(c, ontology, shapes) for c in classes),
         f"<h2>Properties</h2><nav>{nav(properties)}</nav>",
         *(_property_section(p, ontology) for p in properties),
+        "<h2>Kinds and roles</h2>",
+        *(_scheme_section(s, ontology) for s in sorted(set(ontology.subjects(RDF.type, SKOS.ConceptScheme)), key=str)),
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
