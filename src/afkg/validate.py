@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Node, URIRef
+from rdflib.namespace import XSD
+from rdflib.util import from_n3
 
 from afkg.errors import InputError
 from afkg.graph import KnowledgeGraph
@@ -185,8 +187,20 @@ def _run_rudof(data: Graph, shapes: Graph) -> Graph:
     results = Graph()
     if report.conforms:
         return results
-    results.parse(data=rudof.serialize_shacl_validation_results(format=pyrudof.ResultShaclValidationFormat.NTriples),
-                  format="nt")
+    for number, entry in enumerate(report):
+        node = URIRef(f"urn:afkg:rudof-result:{number}")
+        results.add((node, RDF.type, SH.ValidationResult))
+        results.add((node, SH.focusNode, _rudof_term(entry.focus_node)))
+        results.add((node, SH.sourceShape, _rudof_term(entry.source_shape)))
+        results.add((node, SH.sourceConstraintComponent, _rudof_term(entry.constraint_component)))
+        results.add((node, SH.resultSeverity, SH[str(entry.severity)]))
+        if entry.path:
+            results.add((node, SH.resultPath, _rudof_term(entry.path)))
+        if entry.value:
+            results.add((node, SH.value, _rudof_term(entry.value)))
+        if entry.message:
+            message = _rudof_term(entry.message.split('", "')[0] + ('"' if '", "' in entry.message else ""))
+            results.add((node, SH.resultMessage, message if isinstance(message, Literal) else Literal(entry.message)))
     for node, iri in back.items():
         for result in list(results.subjects(SH.sourceShape, node)):
             results.remove((result, SH.sourceShape, node))
@@ -208,14 +222,19 @@ def _owners(shapes: Graph) -> dict[Node, Node]:
     for holder, prop in shapes.subject_objects(SH.property):
         parent.setdefault(prop, holder)
     top = set(shapes.subjects(RDF.type, SH.NodeShape))
+    def reported(node: Node) -> bool:
+        """A shape results are reported for: a node shape, or a property shape of one."""
+        return node in top or (parent.get(node) in top and (parent[node], SH.property, node) in shapes)
+
     owners: dict[Node, Node] = {}
     for node in parent:
+        if reported(node):
+            continue
         seen, current = set(), node
-        while current not in top and current in parent and current not in seen:
+        while not reported(current) and current in parent and current not in seen:
             seen.add(current)
             current = parent[current]
-        nested = node not in top and not (parent.get(node) in top and (parent[node], SH.property, node) in shapes)
-        if current in top and nested:
+        if reported(current):
             owners[node] = current
     return owners
 
@@ -225,7 +244,8 @@ def _fold_nested_results(results: Graph, shapes: Graph) -> None:
     shape as well; the SHACL specification (and pySHACL) give one result per focus node and
     logical constraint. Fold the members' results into that one."""
     owners = _owners(shapes)
-    kept: set[tuple[Node, Node]] = set()
+    top_shapes = set(shapes.subjects(RDF.type, SH.NodeShape))
+    kept: set[tuple[Node, Node, Node]] = set()
     for result in sorted(results.subjects(RDF.type, SH.ValidationResult)):
         source = results.value(result, SH.sourceShape)
         focus = results.value(result, SH.focusNode)
@@ -235,15 +255,30 @@ def _fold_nested_results(results: Graph, shapes: Graph) -> None:
         if source not in owners and not logical:
             continue
         owner = owners.get(source, source)
-        if (focus, owner) in kept:
+        value = results.value(result, SH.value) if owner in owners.values() and owner not in top_shapes else focus
+        if (focus, owner, value) in kept:
             results.remove((result, None, None))
             continue
-        kept.add((focus, owner))
+        kept.add((focus, owner, value))
         results.remove((result, SH.sourceShape, None))
         results.add((result, SH.sourceShape, owner))
-        results.remove((result, SH.resultPath, None))
-        results.remove((result, SH.value, None))
-        results.add((result, SH.value, focus))
+
+
+def _rudof_term(text: str) -> Node:
+    """A term as rudof's report writes it: an IRI bare, a blank node as _:label, a literal in N-Triples
+    form with the xsd: prefix for its datatype."""
+    if text.startswith("_:"):
+        return BNode(text[2:])
+    if not text.startswith('"'):
+        return URIRef(text)
+    if '"^^xsd:' in text:
+        lexical, datatype = text.rsplit("^^xsd:", 1)
+        text = f"{lexical}^^<{XSD}{datatype}>"
+    try:
+        term = from_n3(text)
+    except Exception:  # noqa: BLE001 - a form from_n3 does not read stays text
+        return Literal(text)
+    return term if isinstance(term, Literal) else Literal(text)
 
 
 def _message(results_graph: Graph, node: Node, shapes: Graph) -> str:
