@@ -111,10 +111,11 @@ def test_jsonld_is_compact_and_readable(kg):
     document = json.loads(export.export(kg, "jsonld", "data"))
     nodes = {node["id"]: node for node in document["@graph"]}
     exports = nodes["fact:trade-2024-france-exports-to-albania"]
-    assert exports["type"] == "afkg:TradeFlow"
-    assert exports["exporter"] == "res:France" and exports["importer"] == "res:Albania"
+    assert exports["type"] == "afkg:TradeFigure"
+    assert exports["kind"] == "https://w3id.org/afkg/kind/export"
+    assert exports["agent"] == "res:France" and exports["counterpart"] == "res:Albania"
     assert exports["amount"] == "22800000.0" and exports["currency"] == "EUR"
-    assert exports["referenceYear"] == "2024"
+    assert exports["date"] == {"type": "xsd:gYear", "@value": "2024"}
     assert nodes["res:Albania"]["sameAs"] == "wd:Q222"
     assert nodes["res:Albania"]["label"] == "Albania"
 
@@ -130,21 +131,19 @@ def test_remote_contexts_are_refused():
 
 
 def test_framed_visit_nests_actors_time_place_and_provenance(kg):
-    document = json.loads(export.export(kg, "jsonld", "all", frame="events"))
+    document = json.loads(export.export(kg, "jsonld", "all", frame="facts"))
     visits = {node["id"]: node for node in document["@graph"] if node.get("type") == "afkg:Visit"}
     visit = visits["fact:visit-macron-albania-2024"]
-    assert visit["visitor"]["id"] == "res:Emmanuel_Macron" and visit["visitor"]["label"] == "Emmanuel Macron"
-    assert visit["visitorOffice"]["label"] == "President of the French Republic"
-    assert visit["visitorOffice"]["officeOf"]["id"] == "res:France"
-    assert visit["hostCountry"]["label"] == "Albania" and visit["hostCountry"]["sameAs"] == "wd:Q222"
-    assert visit["pointInTime"] == {"type": "xsd:gYear", "@value": "2024"}
+    assert visit["agent"]["id"] == "res:Emmanuel_Macron" and visit["agent"]["label"] == "Emmanuel Macron"
+    assert visit["office"]["label"] == "President of the French Republic"
+    assert visit["office"]["officeOf"]["id"] == "res:France"
+    assert visit["counterpart"]["label"] == "Albania" and visit["counterpart"]["sameAs"] == "wd:Q222"
+    assert visit["date"] == {"type": "xsd:gYear", "@value": "2024"}
     assert visit["timeLabel"] == "late 2024"
-    assert visit["occasion"]["label"] == "European Political Community Summit"
-    meeting = visit["meeting"]
-    assert {p["label"] for p in meeting["participant"]} == {"Emmanuel Macron", "Edi Rama"}
+    assert visit["during"]["label"] == "European Political Community Summit"
     outcomes = {o["id"]: o for o in visit["outcome"]}
     assert {o["type"] for o in outcomes.values()} == {"afkg:Agreement", "afkg:Stance"}
-    assert outcomes["fact:agreement-energy-2024"]["coversTopic"]["label"] == "energy"
+    assert outcomes["fact:agreement-energy-2024"]["dcterms:subject"]["label"] == "energy"
     quotes = {p["quote"] for p in visit["derivedFrom"]}
     assert any(q.startswith("In late 2024, French President Emmanuel Macron paid his second visit") for q in quotes)
     sections = {p["inSection"]["label"] for p in visit["derivedFrom"]}
@@ -155,10 +154,11 @@ def test_framed_trade_figure_nests_parties_products_and_provenance(kg):
     document = json.loads(export.export(kg, "jsonld", "all", frame="facts"))
     nodes = {node["id"]: node for node in document["@graph"]}
     imports = nodes["fact:trade-2024-france-imports-from-albania"]
-    assert imports["type"] == "afkg:TradeFlow"
-    assert imports["exporter"]["label"] == "Albania" and imports["importer"]["label"] == "France"
+    assert imports["type"] == "afkg:TradeFigure"
+    assert imports["kind"]["id"] == "https://w3id.org/afkg/kind/import"
+    assert imports["agent"]["label"] == "France" and imports["counterpart"]["label"] == "Albania"
     assert imports["amount"] == "16100000.0" and imports["amountLabel"] == "€16.1 million"
-    assert {p["label"] for p in imports["productCategory"]} == {"clothing", "leather goods", "textiles"}
+    assert {p["label"] for p in imports["dcterms:subject"]} == {"clothing", "leather goods", "textiles"}
     assert {p["inSection"]["label"] for p in imports["derivedFrom"]} == {"Economic relations"}
     actors = json.loads(export.export(kg, "jsonld", "all", frame="actors"))
     labels = {node.get("label") for node in actors["@graph"]}

@@ -3,17 +3,19 @@
 from conftest import select
 
 
-def test_infobox_relation_parties_map_and_missions(kg):
+def test_infobox_relation_parties_order_map_and_missions(kg):
     rows = select(kg, """
-        SELECT ?label ?map WHERE {
-            ?r a afkg:BilateralRelation ; rdfs:label ?label ; afkg:locatorMap ?map ;
-               afkg:party res:Albania , res:France .
+        SELECT ?label ?map ?first WHERE {
+            ?r a afkg:BilateralRelation ; rdfs:label ?label ; schema:image ?map ;
+               afkg:party res:Albania , res:France ; afkg:firstParty/rdfs:label ?first .
         }""")
-    assert rows == [{"label": "Albania–France relations", "map": "Albania France Locator.svg"}]
+    assert rows == [{"label": "Albania–France relations",
+                     "map": "https://commons.wikimedia.org/wiki/File:Albania_France_Locator.svg",
+                     "first": "Albania"}]
     missions = select(kg, """
         SELECT ?sending ?receiving ?city WHERE {
             ?r a afkg:BilateralRelation ; afkg:mission ?m .
-            ?m a afkg:Embassy ; afkg:sendingState ?s ; afkg:receivingState ?rs ; afkg:city ?c .
+            ?m afkg:kind kind:embassy ; afkg:sendingState ?s ; afkg:country ?rs ; afkg:place ?c .
             ?s rdfs:label ?sending . ?rs rdfs:label ?receiving . ?c rdfs:label ?city .
             ?m prov:wasDerivedFrom/afkg:inSection/rdfs:label "Infobox"@en .
         } ORDER BY ?sending""")

@@ -9,7 +9,7 @@ def test_introduction_memberships_cooperation_and_investment(kg):
     rows = select(kg, """
         SELECT ?member ?org ?status WHERE {
             ?m a afkg:Membership ; org:member/rdfs:label ?member ; org:organization/skos:altLabel ?org ;
-               afkg:membershipStatus/rdfs:label ?status ;
+               org:role/skos:prefLabel ?status ;
                prov:wasDerivedFrom/afkg:inSection/rdfs:label "Introduction"@en .
         }""")
     got = {(r["member"], r["org"], r["status"]) for r in rows}
@@ -20,11 +20,11 @@ def test_introduction_memberships_cooperation_and_investment(kg):
         # the France-EU membership also cites History, which adds "founder"
         ("France", "EU", "founder"),
     }
-    assert not ask(kg, "ASK { ?m org:member res:Albania ; org:organization res:European_Union ; afkg:membershipStatus afkg:Member }")
+    assert not ask(kg, "ASK { ?m org:member res:Albania ; org:organization res:European_Union ; org:role role:member }")
 
     areas = select(kg, """
         SELECT ?area WHERE {
-            ?c a afkg:Cooperation ; afkg:party res:Albania , res:France ; afkg:focusArea/rdfs:label ?area ;
+            ?c a afkg:Relationship ; afkg:kind kind:cooperation ; afkg:party res:Albania , res:France ; dcterms:subject/rdfs:label ?area ;
                prov:wasDerivedFrom/afkg:inSection/rdfs:label "Introduction"@en .
         }""")
     assert {r["area"] for r in areas} == {
@@ -34,9 +34,9 @@ def test_introduction_memberships_cooperation_and_investment(kg):
 
     investment = select(kg, """
         SELECT ?investor ?recipient ?channel ?min ?exact ?cur ?start ?end WHERE {
-            ?i a afkg:Investment ; afkg:investor/rdfs:label ?investor ; afkg:recipient/rdfs:label ?recipient ;
-               afkg:channel/rdfs:label ?channel ; afkg:minimumAmount ?min ; afkg:currency ?cur ;
-               afkg:startDate ?start ; afkg:endDate ?end .
+            ?i a afkg:Investment ; afkg:agent/rdfs:label ?investor ; afkg:counterpart/rdfs:label ?recipient ;
+               afkg:through/rdfs:label ?channel ; afkg:minimumAmount ?min ; afkg:currency ?cur ;
+               afkg:start ?start ; afkg:end ?end ; afkg:amountLabel "over €300 million" .
             OPTIONAL { ?i afkg:amount ?exact }
         }""")
     assert len(investment) == 1

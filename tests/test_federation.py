@@ -56,12 +56,12 @@ def test_membership_dates_from_wikidata(stand_in, engine):
     result = run(stand_in, "wikidata-membership-dates", "--engine", engine)
     assert result.exit_code == 0, result.output
     assert rows(result.output) == [
-        (R + "Albania", R + "NATO", "https://w3id.org/afkg/ontology#Member", "2009-04-01T00:00:00Z", ""),
-        (R + "Albania", R + "OSCE", "https://w3id.org/afkg/ontology#Member", "", ""),
-        (R + "France", R + "European_Union", "https://w3id.org/afkg/ontology#Founder", "", ""),
-        (R + "France", R + "European_Union", "https://w3id.org/afkg/ontology#Member", "", ""),
-        (R + "France", R + "NATO", "https://w3id.org/afkg/ontology#Member", "1949-08-24T00:00:00Z", ""),
-        (R + "France", R + "OSCE", "https://w3id.org/afkg/ontology#Member", "", ""),
+        (R + "Albania", R + "NATO", "https://w3id.org/afkg/role/member", "2009-04-01T00:00:00Z", ""),
+        (R + "Albania", R + "OSCE", "https://w3id.org/afkg/role/member", "", ""),
+        (R + "France", R + "European_Union", "https://w3id.org/afkg/role/founder", "", ""),
+        (R + "France", R + "European_Union", "https://w3id.org/afkg/role/member", "", ""),
+        (R + "France", R + "NATO", "https://w3id.org/afkg/role/member", "1949-08-24T00:00:00Z", ""),
+        (R + "France", R + "OSCE", "https://w3id.org/afkg/role/member", "", ""),
     ]
     sent = stand_in.requests[before:]
     assert len(sent) == 1

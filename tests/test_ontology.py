@@ -51,10 +51,48 @@ def test_wikidata_alignments_use_checked_identifiers(kg):
     assert used and used <= checked, sorted(used - checked)
 
 
-def test_core_classes_align_with_wikidata(kg):
-    for cls, item in [(AFKG.Country, "Q3624078"), (AFKG.InternationalOrganization, "Q484652"),
-                      (AFKG.Embassy, "Q3917681"), (AFKG.BilateralRelation, "Q15221623")]:
-        assert (cls, SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/" + item)) in kg.ontology
+def test_core_classes_and_kinds_align_with_wikidata(kg):
+    kind = "https://w3id.org/afkg/kind/"
+    for term, item in [(AFKG.Country, "Q3624078"), (URIRef(kind + "international-organisation"), "Q484652"),
+                       (URIRef(kind + "embassy"), "Q3917681"), (AFKG.BilateralRelation, "Q15221623")]:
+        assert (term, SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/" + item)) in kg.ontology
+
+
+def test_small_every_term_used_by_data_or_shapes(kg):
+    classes = [t for t in ontology_terms(kg) if (URIRef(NS + t), RDF.type, OWL.Class) in kg.ontology]
+    properties = [t for t in ontology_terms(kg) if t not in classes]
+    assert len(classes) <= 30 and len(properties) <= 50, (len(classes), len(properties))
+    used = {str(x) for g in (kg.data, kg.shapes) for triple in g for x in triple}
+    if (None, AFKG.wikidataProperty, None) in kg.ontology:  # the mappings the Wikidata linker reads
+        used.add(NS + "wikidataProperty")
+    unused = [t for t in ontology_terms(kg) if NS + t not in used]
+    assert unused == []
+
+
+def test_ontology_metadata(kg):
+    from afkg.namespaces import DCTERMS, ONTOLOGY_IRI
+    vann = "http://purl.org/vocab/vann/"
+    for prop in (OWL.versionIRI, OWL.versionInfo, URIRef(vann + "preferredNamespacePrefix"), DCTERMS.creator,
+                 DCTERMS.license):
+        assert (ONTOLOGY_IRI, prop, None) in kg.ontology, prop
+
+
+def test_wikidata_property_mappings_are_direct_property_iris(kg):
+    wdt = "http://www.wikidata.org/prop/direct/"
+    checked = set(re.findall(r"\t(P\d+)\t", (PROJECT / "data" / "wikidata" / "reference-ids.tsv").read_text(encoding="utf-8")))
+    targets = [str(o) for p in (AFKG.wikidataProperty, SKOS.closeMatch, SKOS.exactMatch)
+               for o in kg.ontology.objects(None, p) if "/prop/" in str(o)]
+    assert targets and all(t.startswith(wdt) and t[len(wdt):] in checked for t in targets), targets
+
+
+def test_every_fact_has_exactly_one_kind_from_the_fact_scheme(kg):
+    rows = kg.merged.query("""
+        SELECT ?fact (COUNT(?kind) AS ?n) WHERE {
+            ?fact a/rdfs:subClassOf* afkg:Fact .
+            OPTIONAL { ?fact afkg:kind ?kind . ?kind skos:inScheme <https://w3id.org/afkg/kind/fact-kinds> }
+        } GROUP BY ?fact""", initNs={"afkg": NS, "rdfs": str(RDFS), "skos": str(SKOS)})
+    counts = {str(r[0]): int(r[1]) for r in rows}
+    assert counts and set(counts.values()) == {1}
 
 
 def test_nothing_pair_specific_in_ontology_shapes_or_code():

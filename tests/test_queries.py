@@ -34,7 +34,7 @@ from conftest import PROJECT
 
 HERE = Path(__file__).resolve().parent / "queries"
 CASES = yaml.safe_load((HERE / "cases.yaml").read_text(encoding="utf-8"))
-_PREFIXED = re.compile(r"^(res|fact|topic|afkg|wd|owl|skos):(\S+)$")
+_PREFIXED = re.compile(r"^(res|fact|topic|afkg|kind|role|wd|owl|skos):(\S+)$")
 _ENGINES: dict[str, object] = {}
 
 

@@ -29,7 +29,7 @@ def test_query_list_names_every_query_with_its_parameters():
 def test_query_show_prints_header_and_text():
     result = run("query", "show", "is-member")
     assert result.exit_code == 0
-    assert "param status (iri), default afkg:Member, one of afkg:Member, afkg:Founder, afkg:Candidate" in result.output
+    assert "param status (iri), default role:member, one of role:member, role:founder, role:candidate" in result.output
     assert "ASK {" in result.output
 
 
@@ -65,7 +65,7 @@ def test_graph_formats_parse_back(fmt, parser):
     out = run("query", "run", "describe-resource", "-p", "resource=res:Tirana", "--format", fmt)
     assert out.exit_code == 0, out.output
     graph = Graph().parse(data=out.output, format=parser)
-    assert len(graph) == 4  # type, label, country, Wikidata item
+    assert len(graph) == 5  # type, kind, label, country, Wikidata item
 
 
 def test_format_that_does_not_fit_the_query_is_a_usage_error():
@@ -100,9 +100,9 @@ def test_bad_parameter_is_a_one_line_usage_error(param, message):
 
 
 def test_enum_parameter_rejects_other_values():
-    result = run("query", "run", "stances", "-p", "kind=afkg:Member")
+    result = run("query", "run", "stances", "-p", "kind=role:member")
     assert result.exit_code == 2
-    assert "must be one of afkg:Support, afkg:Opposition, afkg:WithheldSupport" in result.output
+    assert "must be one of kind:support, kind:opposition, kind:withheld-support" in result.output
 
 
 INJECTIONS = [
@@ -138,7 +138,7 @@ def test_iri_parameters_reject_what_is_not_an_iri(value):
 
 def test_exec_reads_standard_input():
     result = run("query", "exec", "-", "--format", "csv",
-                 input="SELECT ?city WHERE { ?m afkg:city ?city } ORDER BY ?city")
+                 input="SELECT ?city WHERE { ?m afkg:sendingState ?s ; afkg:place ?city } ORDER BY ?city")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == ["city", "https://w3id.org/afkg/resource/Paris",
                                           "https://w3id.org/afkg/resource/Tirana"]

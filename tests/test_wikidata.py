@@ -184,12 +184,12 @@ def test_suggest_lists_candidates_and_writes_nothing(project):
 def test_check_passes_on_the_graph():
     result = CliRunner().invoke(cli, ["link", "check"])
     assert result.exit_code == 0, result.output
-    assert "13 entities need a Wikidata link:" in result.output
+    assert "17 entities need a Wikidata link:" in result.output
     assert "res:Enver_Hoxha  Enver Hoxha" in result.output
 
 
 @pytest.mark.parametrize("edit,expected", [
-    (("res:Tirana a afkg:City ;", "res:Tirana a afkg:City ;\n    owl:sameAs wd:Q222 ;"),
+    (("res:Tirana a afkg:Place ;", "res:Tirana a afkg:Place ;\n    owl:sameAs wd:Q222 ;"),
      "Q222: owl:sameAs of several entities: res:Albania, res:Tirana"),
     (("owl:sameAs wd:Q90 .", "owl:sameAs <https://www.wikidata.org/wiki/Q90> ."),
      "res:Paris: owl:sameAs <https://www.wikidata.org/wiki/Q90> is not a Wikidata item IRI"),
@@ -199,8 +199,8 @@ def test_check_passes_on_the_graph():
      "res:Paris: label mismatch: the graph says 'Paris', Wikidata Q19689 says 'Tirana'"),
     (("owl:sameAs wd:Q12554 .", "owl:sameAs wd:Q999999999 ."),
      "res:Middle_Ages: Q999999999 is not in the checked identifiers"),
-    (("res:Paris a afkg:City ;", "res:Paris a afkg:Region ;"),
-     "res:Paris: class mismatch: Q90 is a city, but the entity is afkg:Region"),
+    (("res:Paris a afkg:Place ;", "res:Paris a afkg:Event ;"),
+     "res:Paris: class mismatch: Q90 is a city, but the entity is afkg:Event"),
 ])
 def test_check_catches_link_problems(project, edit, expected):
     path = project / "data" / "albania-france" / "actors.ttl"
@@ -235,8 +235,8 @@ def test_compare_reports_agreeing_missing_and_conflicting(project):
     path = project / "data" / "albania-france" / "memberships.ttl"
     # make the graph disagree with Wikidata: Albania a candidate of NATO
     path.write_text(path.read_text(encoding="utf-8").replace(
-        "org:member res:Albania ; org:organization res:NATO ;\n    afkg:membershipStatus afkg:Member",
-        "org:member res:Albania ; org:organization res:NATO ;\n    afkg:membershipStatus afkg:Candidate"), encoding="utf-8")
+        "org:member res:Albania ; org:organization res:NATO ; org:role role:member",
+        "org:member res:Albania ; org:organization res:NATO ; org:role role:candidate"), encoding="utf-8")
     rows = wd_compare.compare(load(Layout(project)))
     got = {(r.status, r.subject, r.property, r.value) for r in rows}
     assert ("agrees", "Q142", "P463", "Q7184") in got

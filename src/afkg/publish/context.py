@@ -54,6 +54,8 @@ def build_context(ontology: Graph) -> dict[str, Any]:
         if not isinstance(prop, URIRef) or not str(prop).startswith(namespace):
             continue
         name = str(prop)[len(namespace):]
+        if name in PREFIXES and name not in _COMMON_TERMS:
+            del terms[name]  # the property's term wins; its namespace is then written as full IRIs
         if name in terms:
             raise InputError(f"ontology term afkg:{name} clashes with the JSON-LD term '{name}'")
         definition: dict[str, Any] = {"@id": f"afkg:{name}"}

@@ -129,6 +129,8 @@ def _property_section(prop: URIRef, ontology: Graph) -> str:
         kinds.append("datatype property")
     if (prop, RDF.type, OWL.FunctionalProperty) in ontology:
         kinds.append("functional")
+    if (prop, RDF.type, OWL.AnnotationProperty) in ontology:
+        kinds.append("annotation property")
     rows = [
         ("IRI", f"<code>{escape(str(prop))}</code>"),
         ("kind", ", ".join(kinds)),
@@ -137,11 +139,32 @@ def _property_section(prop: URIRef, ontology: Graph) -> str:
         ("subproperty of", _links(list(ontology.objects(prop, RDFS.subPropertyOf)))),
         ("exact match", _links(list(ontology.objects(prop, SKOS.exactMatch)))),
         ("close match", _links(list(ontology.objects(prop, SKOS.closeMatch)))),
+        ("Wikidata property", _links(list(ontology.objects(prop, _WIKIDATA_PROPERTY)))),
     ]
     body = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     return (f'<section class="term" id="{escape(_local(prop))}"><h3>{escape(_local(prop))} '
             f'<small>({_text(ontology, prop, RDFS.label)})</small></h3>'
             f'<p>{_text(ontology, prop, RDFS.comment)}</p><dl>{body}</dl></section>')
+
+
+_WIKIDATA_PROPERTY = URIRef(_NS + "wikidataProperty")
+
+
+def _scheme_section(scheme: Node, ontology: Graph) -> str:
+    """A SKOS concept scheme of the ontology: one row per concept, with its alignments."""
+    rows = []
+    for concept in sorted(set(ontology.subjects(SKOS.inScheme, scheme)), key=str):
+        matches = (list(ontology.objects(concept, SKOS.exactMatch)) + list(ontology.objects(concept, SKOS.closeMatch))
+                   + list(ontology.objects(concept, _WIKIDATA_PROPERTY)))
+        note = _text(ontology, concept, SKOS.scopeNote) or _text(ontology, concept, SKOS.definition)
+        rows.append(f"<tr><td><code>{escape(shorten(str(concept)))}</code></td>"
+                    f"<td>{_text(ontology, concept, SKOS.prefLabel)}</td><td>{note}</td>"
+                    f"<td>{_links(matches)}</td></tr>")
+    return (f'<section class="scheme" id="scheme-{escape(str(scheme).rstrip("/").rsplit("/", 1)[-1])}">'
+            f"<h3>{_text(ontology, scheme, RDFS.label)} "
+            f"<small>(<code>{escape(shorten(str(scheme)))}</code>)</small></h3>"
+            f"<table><tr><th>concept</th><th>label</th><th>note</th><th>alignments</th></tr>{''.join(rows)}</table>"
+            "</section>")
 
 
 def _value_section(value: URIRef, ontology: Graph) -> str:
@@ -166,7 +189,8 @@ def ontology_terms(ontology: Graph) -> tuple[list[URIRef], list[URIRef], list[UR
     """The ontology's own classes, properties and controlled values, each sorted."""
     classes = _ours(set(ontology.subjects(RDF.type, OWL.Class)))
     properties = _ours(set(ontology.subjects(RDF.type, OWL.ObjectProperty))
-                       | set(ontology.subjects(RDF.type, OWL.DatatypeProperty)))
+                       | set(ontology.subjects(RDF.type, OWL.DatatypeProperty))
+                       | set(ontology.subjects(RDF.type, OWL.AnnotationProperty)))
     values = [v for v in _ours(set(ontology.subjects(RDF.type, None)))
               if v not in set(classes) | set(properties) and v != ONTOLOGY_IRI]
     return classes, properties, values
@@ -193,6 +217,9 @@ def ontology_body(ontology: Graph, shapes: Graph) -> str:
     if values:
         parts += [f'<h2 id="values">Controlled values</h2><nav>{nav(values)}</nav>',
                   *(_value_section(v, ontology) for v in values)]
+    schemes = sorted(set(ontology.subjects(RDF.type, SKOS.ConceptScheme)), key=str)
+    if schemes:
+        parts += ['<h2 id="schemes">Kinds and roles</h2>', *(_scheme_section(s, ontology) for s in schemes)]
     return "\n".join(parts)
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from rdflib import URIRef
 
 from afkg.graph import KnowledgeGraph
-from afkg.namespaces import AFKG, ORG, OWL, RDF, RDFS, SKOS
+from afkg.namespaces import AFKG, ORG, OWL, RDF, RDFS, SKOS, WDT
 from afkg.validate import short
-from afkg.wikidata.items import ENTITY, ITEM_IRI, labels_of, linked_entities, load_snapshot, qid
+from afkg.wikidata.items import ITEM_IRI, labels_of, linked_entities, load_snapshot, qid
+
+PROPERTY_ID = re.compile(r"^P[1-9][0-9]*$")
 
 # --- comparison and QuickStatements ------------------------------------------------------------
 
@@ -34,39 +37,57 @@ def statement_values(items: dict[str, Any], item: str, prop: str) -> list[Any]:
     return [s["value"] for s in items.get(item, {}).get("statements", {}).get(prop, [])]
 
 
+def wikidata_property(kg: KnowledgeGraph, term: Any) -> str | None:
+    """The Wikidata property (P…) that the ontology maps ``term`` to with afkg:wikidataProperty."""
+    for target in kg.ontology.objects(term, AFKG.wikidataProperty):
+        if str(target).startswith(str(WDT)) and PROPERTY_ID.match(str(target)[len(str(WDT)):]):
+            return str(target)[len(str(WDT)):]
+    return None
+
+
 def candidate_statements(kg: KnowledgeGraph) -> list[tuple[str, str, str, dict[str, Any], URIRef]]:
-    """(item, property, value item, qualifiers, fact) that the graph states about linked items:
-    memberships (P463), heads of state and government (P35, P6), diplomatic relations (P530)."""
+    """(item, property, value item, qualifiers, fact) that the graph states about linked items.
+    Which Wikidata property each pattern states is read from the ontology
+    (afkg:wikidataProperty): the membership role (member -> P463), the office's kind
+    (head of state -> P35, head of government -> P6) with afkg:date as its qualifier
+    (P585), and the bilateral relation (P530 between its parties)."""
     out = []
     for membership in kg.data.subjects(RDF.type, AFKG.Membership):
-        if (membership, AFKG.membershipStatus, AFKG.Member) not in kg.data:
-            continue
         member = _item_of(kg, kg.data.value(membership, ORG.member))
         organisation = _item_of(kg, kg.data.value(membership, ORG.organization))
-        if member and organisation:
-            out.append((member, "P463", organisation, {}, membership))
-    for holding in kg.data.subjects(RDF.type, AFKG.OfficeHolding):
-        person = _item_of(kg, kg.data.value(holding, AFKG.holder))
+        for role in kg.data.objects(membership, ORG.role):
+            prop = wikidata_property(kg, role)
+            if member and organisation and prop:
+                out.append((member, prop, organisation, {}, membership))
+    date_property = wikidata_property(kg, AFKG.date)
+    for holding in kg.data.subjects(AFKG.office, None):
+        if (holding, RDF.type, AFKG.Standing) not in kg.data:
+            continue
+        person = _item_of(kg, kg.data.value(holding, AFKG.agent))
         office = kg.data.value(holding, AFKG.office)
         country = _item_of(kg, kg.data.value(office, AFKG.officeOf)) if office is not None else None
         prop = _head_property(kg, office)
-        when = kg.data.value(holding, AFKG.pointInTime)
+        when = kg.data.value(holding, AFKG.date)
+        qualifiers = {date_property: str(when)} if when is not None and date_property else {}
         if person and country and prop:
-            out.append((country, prop, person, {"P585": str(when)} if when is not None else {}, holding))
+            out.append((country, prop, person, qualifiers, holding))
+    relation_property = wikidata_property(kg, AFKG.BilateralRelation)
     for relation in kg.data.subjects(RDF.type, AFKG.BilateralRelation):
         parties = sorted(i for i in (_item_of(kg, p) for p in kg.data.objects(relation, AFKG.party)) if i)
-        if len(parties) == 2:
-            out.append((parties[0], "P530", parties[1], {}, relation))
-            out.append((parties[1], "P530", parties[0], {}, relation))
-    return sorted(out, key=lambda row: (int(row[0][1:]), row[1], row[2], sorted(row[3].items())))
+        if len(parties) == 2 and relation_property:
+            out.append((parties[0], relation_property, parties[1], {}, relation))
+            out.append((parties[1], relation_property, parties[0], {}, relation))
+    unique = {(row[0], row[1], row[2], tuple(sorted(row[3].items())), row[4]): row for row in out}
+    return sorted(unique.values(),
+                  key=lambda row: (int(row[0][1:]), row[1], row[2], sorted(row[3].items()), str(row[4])))
 
 
 def _head_property(kg: KnowledgeGraph, office: Any) -> str | None:
-    """The Wikidata property (P35, P6) that the office's role aligns with in the ontology."""
-    for role in kg.data.objects(office, AFKG.officeRole):
-        for target in kg.ontology.objects(role, SKOS.closeMatch):
-            if str(target).startswith(ENTITY + "P"):
-                return qid(target)
+    """The Wikidata property (P35, P6) that the office's kind maps to in the ontology."""
+    for kind in kg.data.objects(office, AFKG.kind):
+        prop = wikidata_property(kg, kind)
+        if prop:
+            return prop
     return None
 
 
@@ -83,14 +104,19 @@ def compare(kg: KnowledgeGraph) -> list[Comparison]:
             rows.append(Comparison("agrees", item, prop, value, where))
         else:
             rows.append(Comparison("missing in Wikidata", item, prop, value, where))
+    member_properties = sorted({p for role in set(kg.ontology.subjects(SKOS.inScheme, None))
+                                if (p := wikidata_property(kg, role)) and (role, RDF.type, ORG.Role) in kg.ontology})
     for membership in kg.data.subjects(RDF.type, AFKG.Membership):
-        if (membership, AFKG.membershipStatus, AFKG.Candidate) not in kg.data:
+        roles = set(kg.data.objects(membership, ORG.role))
+        if not roles or any(wikidata_property(kg, role) for role in roles):
             continue
         member = _item_of(kg, kg.data.value(membership, ORG.member))
         organisation = _item_of(kg, kg.data.value(membership, ORG.organization))
-        if member and organisation and organisation in statement_values(items, member, "P463"):
-            rows.append(Comparison("conflicts", member, "P463", organisation,
-                                   f"{short(membership)}: the graph says candidate, Wikidata says member"))
+        for prop in member_properties:
+            if member and organisation and organisation in statement_values(items, member, prop):
+                said = ", ".join(sorted(str(kg.ontology.value(r, SKOS.prefLabel) or short(r)) for r in roles))
+                rows.append(Comparison("conflicts", member, prop, organisation,
+                                       f"{short(membership)}: the graph says {said}, Wikidata says member"))
     for entity, prop, target in linked_entities(kg):
         item = qid(target)
         label = items.get(item, {}).get("label")

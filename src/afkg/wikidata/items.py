@@ -40,9 +40,9 @@ RECORDED_PROPERTIES = ("P31", "P463", "P35", "P6", "P530", "P17", "P131", "P159"
 
 KIND_CLASSES = {
     "country": ("Country",), "former state": ("FormerState",), "organisation": ("Organization",),
-    "person": ("Person",), "city": ("City",), "region": ("Region", "DependentTerritory"),
-    "event": ("Event",), "period": ("Event",), "ethnic group": ("PeopleGroup",),
-    "position": ("Office",), "family": ("Family",),
+    "person": ("Person",), "city": ("Place",), "region": ("Place",),
+    "event": ("Event",), "period": ("Event",), "ethnic group": ("Group",),
+    "position": ("Office",), "family": ("Group",),
 }
 """Kinds of the checked list, and the afkg classes (or their subclasses) they fit."""
 
@@ -146,10 +146,9 @@ def labels_of(kg: KnowledgeGraph, entity: URIRef) -> set[str]:
 
 
 def class_items(kg: KnowledgeGraph, entity: URIRef) -> set[str]:
-    """Wikidata classes the ontology aligns with the entity's classes and superclasses."""
-    items = set()
-    for cls in kg.data.objects(entity, RDF.type):
-        for up in kg.ontology.transitive_objects(cls, RDFS.subClassOf):
-            for p in (SKOS.exactMatch, SKOS.closeMatch):
-                items |= {qid(o) for o in kg.ontology.objects(up, p) if str(o).startswith(ENTITY + "Q")}
-    return items
+    """Wikidata classes the ontology aligns with the entity's classes, their superclasses and its kind."""
+    terms = {up for cls in kg.data.objects(entity, RDF.type)
+             for up in kg.ontology.transitive_objects(cls, RDFS.subClassOf)}
+    terms |= set(kg.data.objects(entity, AFKG.kind))
+    return {qid(o) for term in terms for p in (SKOS.exactMatch, SKOS.closeMatch)
+            for o in kg.ontology.objects(term, p) if str(o).startswith(ENTITY + "Q")}
