@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from afkg.cli import cli
-from afkg.errors import UsageError
+from afkg.errors import NetworkError, UsageError
 from afkg.query.federation import WIKIDATA_SPARQL, Federation, service_clauses
 
 from fakes import FakeServer, Reply, Request
@@ -209,13 +209,13 @@ def test_hostile_literal_text_comes_back_as_the_same_literal(trap, engine):
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
-def test_variable_names_from_an_answer_never_enter_the_query(trap, engine):
+def test_an_answer_with_bad_variable_names_is_refused_and_sends_nothing_more(trap, engine):
     evil_var = f"v) }} SERVICE <{trap.url}/sparql> {{ ?a ?b ?c }} #"
     body = answer([{"item": {"type": "uri", "value": Q1}, "v": {"type": "literal", "value": "ok"},
                     evil_var: {"type": "literal", "value": "x"}}], variables=("item", "v", evil_var))
-    with scripted(lambda request: body) as endpoint:
-        result = run_join(endpoint, engine)
-    assert [row["v"].value for row in result.rows] == ["ok"]
+    with scripted(lambda request: body) as endpoint, pytest.raises(NetworkError) as refused:
+        run_join(endpoint, engine)
+    assert "is not a list of variable names" in str(refused.value)
     assert trap.requests == []
 
 

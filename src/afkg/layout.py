@@ -61,8 +61,13 @@ class Layout:
             raise InputError(f"{self.data_dir}: no data folder here (set --root or {ROOT_ENV})")
         entries = list_folder(self.data_dir, self.display(self.data_dir))
         for entry in entries:
-            if entry.is_symlink() and not entry.exists():
-                raise InputError(f"{self.display(entry)}: a symlink to nothing ({os.readlink(entry)})")
+            if entry.is_symlink():
+                try:
+                    os.stat(entry)
+                except FileNotFoundError:
+                    raise InputError(f"{self.display(entry)}: a symlink to nothing ({os.readlink(entry)})") from None
+                except OSError:
+                    pass  # a loop or an unreadable link: is_folder below names it
         return [d for d in entries if d.name != "wikidata" and is_folder(d) and self.turtle_files(d)]
 
     def turtle_files(self, pair: Path) -> list[Path]:
