@@ -42,8 +42,8 @@ def test_catalogue_lists_every_query_with_typed_parameters(http):
     entries = {e["name"]: e for e in response.json()}
     assert "timeline" in entries and "diplomatic-missions" in entries
     status = next(p for p in entries["is-member"]["params"] if p["name"] == "status")
-    assert status == {"name": "status", "type": "iri", "default": "afkg:Member",
-                      "enum": ["afkg:Member", "afkg:Founder", "afkg:Candidate"], "required": False,
+    assert status == {"name": "status", "type": "iri", "default": "role:member",
+                      "enum": ["role:member", "role:founder", "role:candidate"], "required": False,
                       "description": "The status asked about"}
     member = next(p for p in entries["is-member"]["params"] if p["name"] == "member")
     assert member["required"] is True
@@ -57,8 +57,8 @@ def test_catalogue_lists_every_query_with_typed_parameters(http):
 @pytest.mark.parametrize(("params", "answer"), [
     ({"member": "res:Albania", "organisation": "res:NATO"}, True),
     ({"member": "res:Albania", "organisation": "res:European_Union"}, False),
-    ({"member": "res:Albania", "organisation": "res:European_Union", "status": "afkg:Candidate"}, True),
-    ({"member": "res:France", "organisation": "res:European_Union", "status": "afkg:Founder"}, True),
+    ({"member": "res:Albania", "organisation": "res:European_Union", "status": "role:candidate"}, True),
+    ({"member": "res:France", "organisation": "res:European_Union", "status": "role:founder"}, True),
 ])
 def test_parameters_are_bound_as_in_the_cli(http, params, answer):
     response = http.get("/api/queries/is-member", params=params)
@@ -75,9 +75,9 @@ def test_a_bad_value_is_400_with_the_cli_message(http):
 
 def test_a_value_outside_the_enum_and_a_missing_required_parameter_are_400(http):
     outside = http.get("/api/queries/is-member", params={"member": "res:Albania", "organisation": "res:NATO",
-                                                         "status": "afkg:Observer"})
+                                                         "status": "role:observer"})
     assert outside.status_code == 400
-    assert "must be one of afkg:Member, afkg:Founder, afkg:Candidate" in outside.text
+    assert "must be one of role:member, role:founder, role:candidate" in outside.text
     missing = http.get("/api/queries/describe-resource")
     assert missing.status_code == 400
     assert missing.text.strip() == cli_error("query", "run", "describe-resource")
@@ -154,8 +154,8 @@ def test_openapi_document_is_valid_and_has_one_operation_per_query(http, service
     operations = {path for path in document["paths"] if path.startswith("/api/queries/")}
     assert operations == {f"/api/queries/{name}" for name in service.queries}
     parameters = {p["name"]: p for p in document["paths"]["/api/queries/is-member"]["get"]["parameters"]}
-    assert parameters["status"]["schema"]["enum"] == ["afkg:Member", "afkg:Founder", "afkg:Candidate"]
-    assert parameters["status"]["schema"]["default"] == "afkg:Member"
+    assert parameters["status"]["schema"]["enum"] == ["role:member", "role:founder", "role:candidate"]
+    assert parameters["status"]["schema"]["default"] == "role:member"
     assert parameters["member"]["required"] is True
     assert "limit" not in parameters
     timeline = {p["name"] for p in document["paths"]["/api/queries/timeline"]["get"]["parameters"]}

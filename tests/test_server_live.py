@@ -21,9 +21,9 @@ from afkg.cli import cli
 from serverkit import LiveServer, Trap
 
 MISSIONS = ("PREFIX afkg: <https://w3id.org/afkg/ontology#>\n"
-            "SELECT ?sending ?city WHERE { ?m afkg:sendingState ?sending ; afkg:city ?city } ORDER BY ?sending")
+            "SELECT ?sending ?city WHERE { ?m afkg:sendingState ?sending ; afkg:place ?city } ORDER BY ?sending")
 MISSIONS_GRAPH = ("PREFIX afkg: <https://w3id.org/afkg/ontology#>\n"
-                  "CONSTRUCT { ?m afkg:city ?city } WHERE { ?m afkg:sendingState ?s ; afkg:city ?city }")
+                  "CONSTRUCT { ?m afkg:place ?city } WHERE { ?m afkg:sendingState ?s ; afkg:place ?city }")
 RES = "https://w3id.org/afkg/resource/"
 # The article: "Albania has an embassy in Paris. France has an embassy in Tirana."
 EXPECTED_MISSIONS = [(RES + "Albania", RES + "Paris"), (RES + "France", RES + "Tirana")]

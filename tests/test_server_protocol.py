@@ -25,10 +25,10 @@ VOID = "http://rdfs.org/ns/void#"
 
 # The article's infobox: "Albania has an embassy in Paris. France has an embassy in Tirana."
 MISSIONS = (f"PREFIX afkg: <{AFKG}>\n"
-            "SELECT ?sending ?city WHERE { ?m afkg:sendingState ?sending ; afkg:city ?city } ORDER BY ?sending")
+            "SELECT ?sending ?city WHERE { ?m afkg:sendingState ?sending ; afkg:place ?city } ORDER BY ?sending")
 EXPECTED_MISSIONS = [(RES + "Albania", RES + "Paris"), (RES + "France", RES + "Tirana")]
 MISSIONS_GRAPH = (f"PREFIX afkg: <{AFKG}>\n"
-                  "CONSTRUCT { ?m afkg:city ?city } WHERE { ?m afkg:sendingState ?s ; afkg:city ?city }")
+                  "CONSTRUCT { ?m afkg:place ?city } WHERE { ?m afkg:sendingState ?s ; afkg:place ?city }")
 
 
 @pytest.fixture(scope="module")
@@ -136,14 +136,14 @@ def test_graph_results_by_accept(http, accept, media, rdflib_format):
     assert response.headers["content-type"] == media
     graph = Graph().parse(data=response.text, format=rdflib_format)
     assert set(graph) == {
-        (URIRef(RES + "Embassy_of_Albania_in_Paris"), URIRef(AFKG + "city"), URIRef(RES + "Paris")),
-        (URIRef(RES + "Embassy_of_France_in_Tirana"), URIRef(AFKG + "city"), URIRef(RES + "Tirana")),
+        (URIRef(RES + "Embassy_of_Albania_in_Paris"), URIRef(AFKG + "place"), URIRef(RES + "Paris")),
+        (URIRef(RES + "Embassy_of_France_in_Tirana"), URIRef(AFKG + "place"), URIRef(RES + "Tirana")),
     }
 
 
 def test_ask_answers_true_and_false(http):
-    yes = http.get("/sparql", params={"query": f"ASK {{ <{RES}Embassy_of_France_in_Tirana> <{AFKG}city> <{RES}Tirana> }}"})
-    no = http.get("/sparql", params={"query": f"ASK {{ <{RES}Embassy_of_France_in_Tirana> <{AFKG}city> <{RES}Paris> }}"})
+    yes = http.get("/sparql", params={"query": f"ASK {{ <{RES}Embassy_of_France_in_Tirana> <{AFKG}place> <{RES}Tirana> }}"})
+    no = http.get("/sparql", params={"query": f"ASK {{ <{RES}Embassy_of_France_in_Tirana> <{AFKG}place> <{RES}Paris> }}"})
     assert yes.json() == {"head": {}, "boolean": True}
     assert no.json() == {"head": {}, "boolean": False}
 
@@ -186,7 +186,7 @@ def test_default_graph_uri_picks_the_graph(http):
 
 
 def test_named_graph_uri_is_the_only_named_graph(http):
-    query = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?m <{AFKG}city> <{RES}Paris> }} }}"
+    query = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?m <{AFKG}place> <{RES}Paris> }} }}"
     response = http.get("/sparql", params={"query": query, "named-graph-uri": DATA_GRAPH})
     assert rows(response) == [(DATA_GRAPH,)]
     other = http.get("/sparql", params={"query": query, "named-graph-uri": ONTOLOGY_GRAPH})
@@ -226,7 +226,7 @@ def test_malformed_query_is_400_with_its_position(http):
 
 
 @pytest.mark.parametrize("update", [
-    f"INSERT DATA {{ <{RES}Albania> <{AFKG}city> <{RES}Paris> }}",
+    f"INSERT DATA {{ <{RES}Albania> <{AFKG}place> <{RES}Paris> }}",
     "CLEAR ALL",
     "DROP DEFAULT",
     "LOAD <http://127.0.0.1:9/data.ttl>",

@@ -14,7 +14,7 @@ from serverkit import client, load_service, variant
 
 RES = "https://w3id.org/afkg/resource/"
 MISSIONS = ("PREFIX afkg: <https://w3id.org/afkg/ontology#>\n"
-            "SELECT ?sending ?city WHERE { ?m afkg:sendingState ?sending ; afkg:city ?city } ORDER BY ?sending")
+            "SELECT ?sending ?city WHERE { ?m afkg:sendingState ?sending ; afkg:place ?city } ORDER BY ?sending")
 # The article: "Albania has an embassy in Paris. France has an embassy in Tirana."
 EXPECTED_MISSIONS = [(RES + "Albania", RES + "Paris"), (RES + "France", RES + "Tirana")]
 

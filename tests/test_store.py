@@ -181,7 +181,7 @@ def test_parameters_reach_the_remote_query_as_terms(oxigraph_server: str, kg: Kn
     catalogue = Catalogue(layout)
     # The article: Albania is an EU candidate, France a member (and founder); both are NATO members.
     assert execute(catalogue.get("is-member"), remote,
-                   {"member": "Albania", "organisation": "European_Union", "status": "afkg:Candidate"}).answer
+                   {"member": "Albania", "organisation": "European_Union", "status": "role:candidate"}).answer
     assert not execute(catalogue.get("is-member"), remote,
                        {"member": "Albania", "organisation": "European_Union"}).answer
     # France exported €22.8 million to Albania in 2024; Albania €16.1 million to France.
