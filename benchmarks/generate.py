@@ -15,7 +15,9 @@ copied as it is, and N folders ``data/<x>-<y>/``, each a copy of the template pa
   pairs share a resource;
 - Wikidata links (``owl:sameAs``, ``skos:closeMatch`` to Wikidata items) are
   dropped, since a made-up country is not the real one, and the entity is marked
-  ``afkg:needsWikidataLink true`` instead.
+  ``afkg:needsWikidataLink true`` instead;
+- any other outside IRI that names a template country (the Commons locator map
+  ``File:Albania_France_Locator.svg``) is dropped for the same reason.
 
 Numbers, dates and the ontology's terms are left as they are, so every copy
 conforms to the shapes when the template does. The same N always gives the same
@@ -70,6 +72,13 @@ class Renaming:
         self.iri_pairs = [(old.lower(), new.lower()) for old, new in self.text_pairs] + self.text_pairs
         self.template_slug = f"{first.lower()}-{second.lower()}"
 
+    def names_template_country(self, value: str) -> bool:
+        """Whether ``value`` is an IRI outside the resource namespace that names a template country."""
+        if value.startswith(RESOURCE):
+            return False
+        lowered = value.lower()
+        return any(old in lowered for old, _ in self.iri_pairs[:len(self.text_pairs)])
+
     def text(self, value: str) -> str:
         for old, new in self.text_pairs:
             value = value.replace(old, new)
@@ -112,6 +121,8 @@ def rename_triples(triples: list[ox.Triple], renaming: Renaming, source_url: str
         if triple.predicate == DCTERMS_SOURCE and isinstance(triple.object, ox.NamedNode) \
                 and not triple.object.value.startswith(RESOURCE):
             out.add(ox.Triple(_term(triple.subject, renaming), DCTERMS_SOURCE, ox.NamedNode(source_url)))
+            continue
+        if isinstance(triple.object, ox.NamedNode) and renaming.names_template_country(triple.object.value):
             continue
         out.add(ox.Triple(*(_term(t, renaming) for t in (triple.subject, triple.predicate, triple.object))))
     return sorted(out, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))

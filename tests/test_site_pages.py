@@ -104,9 +104,12 @@ def test_resource_in_a_browser_is_html_and_names_its_variant(site):
 
 def test_jsonld_is_compact_with_the_project_context(site):
     document = json.loads(site.get("/resource/" + FLOW + ".jsonld").body)
-    assert document["@context"]["exporter"] == {"@id": "afkg:exporter", "@type": "@id"}
+    assert document["@context"]["agent"] == {"@id": "afkg:agent", "@type": "@id"}
+    assert document["@context"]["counterpart"] == {"@id": "afkg:counterpart", "@type": "@id"}
     flow = next(node for node in document.get("@graph", [document]) if node.get("id") == "fact:trade-2024-france-exports-to-albania")
-    assert flow["exporter"] == "res:France" and flow["importer"] == "res:Albania"
+    # France reports its exports to Albania: France is the agent, Albania the counterpart, the kind says exports
+    assert flow["agent"] == "res:France" and flow["counterpart"] == "res:Albania"
+    assert flow["kind"] == "https://w3id.org/afkg/kind/export"
 
 
 def test_unacceptable_format_is_406(site):
@@ -143,7 +146,8 @@ def test_fact_page_shows_sentence_quote_and_passage_anchor(site):
     assert "In 2024, trade between Albania and France reached €38.9 million" in page.text
     assert "/source/albania-france#economic-relations-1" in page.links
     sentence = page.text[page.text.index("The fact"):page.text.index("Where the article says so")]
-    assert "exporter France" in sentence and "importer Albania" in sentence and "22,800,000" in sentence
+    assert "agent France" in sentence and "counterpart Albania" in sentence and "kind exports" in sentence
+    assert "22,800,000" in sentence
     assert "/resource/France" in page.links
 
 
@@ -214,8 +218,8 @@ def test_form_has_enums_defaults_and_required_marks(site):
     status = page.find("select", name="status")[0]
     assert status is not None
     options = [a for t, a in page.tags if t == "option"]
-    assert [o["value"] for o in options] == ["afkg:Member", "afkg:Founder", "afkg:Candidate"]
-    assert [o for o in options if "selected" in o][0]["value"] == "afkg:Member"  # the default
+    assert [o["value"] for o in options] == ["role:member", "role:founder", "role:candidate"]
+    assert [o for o in options if "selected" in o][0]["value"] == "role:member"  # the default
     assert page.find("abbr", **{"class": "required"})
     answer = site.get("/queries/is-member", {"member": "Albania", "organisation": "NATO"})
     assert "Answer: yes" in Page(answer.body.decode()).text
@@ -280,9 +284,11 @@ def test_home_shows_dataset_sources_relations_sections_and_downloads(site):
     assert "https://en.wikipedia.org/wiki/Albania%E2%80%93France_relations" in page.links
     assert "/resource/Albania-France_relations" in page.links
     assert "/source/albania-france" in page.links
-    for section in ("Infobox", "History", "Economic relations", "High Level Visits"):
+    for section in ("Infobox", "History", "Economic relations", "High Level Visits", "Resident diplomatic missions"):
         assert section in page.text
     assert "/resource/" + FLOW in page.links
+    # the infobox and the missions section give things, not facts: "Mission2: Embassy of France , Tirana"
+    assert "/resource/Embassy_of_France_in_Tirana" in page.links
     for name in ("afkg.ttl", "afkg.nt", "afkg.jsonld", "afkg.rdf", "afkg.trig", "afkg.nq", "void.ttl"):
         assert f"/dist/{name}" in page.links
     for target in ("/timeline", "/trade", "/queries", "/sparql", "/ontology"):

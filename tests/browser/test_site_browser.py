@@ -204,7 +204,8 @@ def test_timeline_has_one_mark_per_item(browser, base_url, site):
         marks = visit.page.locator("svg.timeline .mark")
         assert marks.count() == len(rows)
         assert visit.page.locator("svg.timeline a .mark").count() == len(rows)  # each linked to its page
-        anjou = visit.page.locator("svg.timeline .mark.period", has_text="Rule of the Anjous over Albania")
+        # "the Anjous, a French noble family took control of Albania between 1272-1382" (the Middle Ages)
+        anjou = visit.page.locator("svg.timeline .mark.period", has_text="Rule of the Anjous over medieval Albania")
         assert anjou.locator("rect").count() == 1  # a period: a bar
         assert visit.page.locator("svg.timeline .mark.visits circle").count() == 2
     finally:
@@ -268,9 +269,11 @@ def test_editor_runs_a_query_and_shows_rows(browser, base_url, artefacts):
         visit.page.evaluate("""() => {
             const tab = window.afkgEditor.getTab();
             tab.getYasqe().setValue('PREFIX afkg: <https://w3id.org/afkg/ontology#>\\n'
+              + 'PREFIX kind: <https://w3id.org/afkg/kind/>\\n'
               + 'PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\\n'
-              + 'SELECT ?flow ?amount WHERE { ?flow a afkg:TradeFlow ; '
-              + 'afkg:referenceYear "2024"^^xsd:gYear ; afkg:amount ?amount }');
+              + 'SELECT ?flow ?amount WHERE { ?flow a afkg:TradeFigure ; afkg:kind ?kind ; '
+              + 'afkg:date "2024"^^xsd:gYear ; afkg:amount ?amount '
+              + 'FILTER (?kind IN (kind:export, kind:import)) }');
             tab.query();
         }""")
         visit.page.wait_for_selector(".yasr table tbody tr")

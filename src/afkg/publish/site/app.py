@@ -256,7 +256,7 @@ class Site:
     # --- home ----------------------------------------------------------------------------
 
     def home(self, linker: Linker) -> Response:
-        """The dataset, its sources, relations and sections with their facts, and links to everything."""
+        """The dataset, its sources, relations and sections with what is drawn from them, and links to everything."""
         from afkg.namespaces import DCTERMS, VOID
         from afkg.publish.metadata import DATASET_IRI
 
@@ -317,10 +317,11 @@ class Site:
         return [r["p"] for r in self.view.select("SELECT ?s ?p WHERE { ?s prov:wasDerivedFrom ?p }", s=Term.uri(iri))]
 
     def _sections_html(self, linker: Linker) -> str:
+        """Each section of each source with the facts and things the graph draws from its passages."""
         rows = self.view.select(
             "SELECT ?doc ?section ?order ?fact ?passage WHERE { "
             "?section a afkg:ArticleSection ; afkg:ofDocument ?doc ; afkg:sectionOrder ?order . "
-            "?passage afkg:inSection ?section . ?fact prov:wasDerivedFrom ?passage ; a/rdfs:subClassOf* afkg:Fact }")
+            "?passage afkg:inSection ?section . ?fact prov:wasDerivedFrom ?passage }")
         sections: dict[tuple[str, int, str], dict[str, str]] = {}
         for row in rows:
             try:
@@ -568,9 +569,11 @@ class Site:
             body = f"<h1>Timeline</h1><p>{text(data)}</p>"
             return _html(page(linker, "Timeline", body))
         lanes_of: dict[str, str] = {}
-        for lane, top in (("Rule and occupation", "ControlPeriod"), ("Ties", "BilateralTie"), ("Visits", "Visit")):
-            for kind in self.view.kinds_below(PREFIXES["afkg"] + top):
-                lanes_of.setdefault(kind, lane)
+        for lane, top in (("Rule and occupation", "ControlPeriod"), ("Ties", "Relationship"), ("Visits", "Visit")):
+            rows = self.view.select("SELECT ?item ?top WHERE { ?item a/rdfs:subClassOf* ?top }",
+                                    top=Term.uri(PREFIXES["afkg"] + top))
+            for row in rows:
+                lanes_of.setdefault(row["item"].value, lane)
         items = pictures.timeline_items(data, lanes_of)
         rows = [[text(i.worded or str(int(i.start))), term_html(i.item, self.view, linker), text(i.lane)]
                 for i in sorted(items, key=lambda i: (i.start, i.label))]

@@ -55,17 +55,16 @@ LANES = ("Rule and occupation", "Ties", "Visits", "Events")
 
 
 def timeline_items(result: SelectResult, lanes_of: dict[str, str]) -> list[TimelineItem]:
-    """The rows that have a readable date, each with its lane (from its kind)."""
+    """The rows that have a readable date, each with its lane (``lanes_of`` maps an item's IRI to its lane)."""
     items = []
     for row in result.rows:
         start = year_of(row["date"].value) if "date" in row else None
         if start is None or "item" not in row:
             continue
         end = year_of(row["end"].value) if "end" in row else None
-        kind = row["kind"].value if "kind" in row else ""
         items.append(TimelineItem(
             item=row["item"], label=row["label"].value if "label" in row else row["item"].value,
-            lane=lanes_of.get(kind, "Events"), start=start,
+            lane=lanes_of.get(row["item"].value, "Events"), start=start,
             end=end if end is not None and end > start else None,
             worded=row["asWorded"].value if "asWorded" in row else ""))
     return items

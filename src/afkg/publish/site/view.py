@@ -95,7 +95,3 @@ class GraphView:
         """True if ``iri`` is an instance of afkg:Fact or of a class below it."""
         return bool(self.select("SELECT ?s WHERE { ?s a/rdfs:subClassOf* afkg:Fact } LIMIT 1", s=Term.uri(iri)))
 
-    def kinds_below(self, top: str) -> set[str]:
-        """``top`` and every class below it."""
-        rows = self.select("SELECT ?c ?top WHERE { ?c rdfs:subClassOf* ?top }", top=Term.uri(top))
-        return {r["c"].value for r in rows if "c" in r} | {top}
