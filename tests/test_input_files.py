@@ -239,6 +239,8 @@ def test_results_with_and_without_a_path_on_one_focus_node_sort(project_copy):
     total = [b for b in blocks if "focus: fact:trade-2024-total-france-albania" in b]
     assert len(total) == 2
     assert "path:" not in total[0] and "path:  afkg:agent" in total[1]
+    # No flow has this reporter and partner: the message names no placeholder of an unbound variable.
+    assert "{?" not in total[0] and "exports (none)" in total[0]
 
 
 # --- positions of Turtle errors -------------------------------------------------------------
