@@ -204,15 +204,15 @@ def test_a_shape_with_a_sparql_syntax_error(project_copy):
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('sh:select """', 'sh:select """ SELECT { ', 1), encoding="utf-8")
     message = one_line_error(run(project_copy, "validate"))
-    assert message.startswith("ontology/shapes.ttl: shape afsh:MembershipShape: sh:select refused: "
+    assert message.startswith("ontology/shapes.ttl: shape afsh:VisitShape: sh:select refused: "
                               "its SPARQL does not parse")
 
 
 def test_ill_typed_literal_is_a_validation_problem_without_log_noise(project_copy):
     path = project_copy / PAIR / "history.ttl"
     text = path.read_text(encoding="utf-8")
-    assert 'afkg:endDate "2020-03-30"^^xsd:date' in text
-    path.write_text(text.replace('afkg:endDate "2020-03-30"^^xsd:date', 'afkg:endDate "2024-13-45"^^xsd:date'),
+    assert 'afkg:end "2020-03-30"^^xsd:date' in text
+    path.write_text(text.replace('afkg:end "2020-03-30"^^xsd:date', 'afkg:end "2024-13-45"^^xsd:date'),
                     encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "afkg", "--root", str(project_copy), "validate"],
                           capture_output=True, text=True, check=False, timeout=300,
@@ -220,23 +220,27 @@ def test_ill_typed_literal_is_a_validation_problem_without_log_noise(project_cop
     assert done.returncode == 1
     assert done.stderr == ""
     assert 'In data/albania-france/history.ttl: "2024-13-45" is not a valid xsd:date.' in done.stdout
-    assert "path:  afkg:endDate" in done.stdout
+    assert "path:  afkg:end\n" in done.stdout
     assert 'value: "2024-13-45"^^xsd:date' in done.stdout
 
 
 def test_results_with_and_without_a_path_on_one_focus_node_sort(project_copy):
     path = project_copy / PAIR / "economy.ttl"
     text = path.read_text(encoding="utf-8")
-    before = "afkg:exporter res:France ; afkg:importer res:Albania ;"
-    assert before in text
-    path.write_text(text.replace(before, "afkg:exporter res:Albania ; afkg:importer res:Albania ;", 1),
+    before = "afkg:agent res:France ; afkg:counterpart res:Albania ;"
+    assert text.index(before) < text.index("fact:trade-2024-france-exports-to-albania a")
+    # The first figure is the total: Albania as its reporter (agent) and partner (counterpart) breaks
+    # the disjoint roles (a result with a path) and the arithmetic (a result without one).
+    path.write_text(text.replace(before, "afkg:agent res:Albania ; afkg:counterpart res:Albania ;", 1),
                     encoding="utf-8")
     result = run(project_copy, "validate")
     assert result.exit_code == 1
     blocks = result.output.split("\n\n")
-    flow = [b for b in blocks if "focus: fact:trade-2024-france-exports-to-albania" in b]
-    assert len(flow) == 2
-    assert "path:" not in flow[0] and "path:  afkg:exporter" in flow[1]
+    total = [b for b in blocks if "focus: fact:trade-2024-total-france-albania" in b]
+    assert len(total) == 2
+    assert "path:" not in total[0] and "path:  afkg:agent" in total[1]
+    # No flow has this reporter and partner: the message names no placeholder of an unbound variable.
+    assert "{?" not in total[0] and "exports (none)" in total[0]
 
 
 # --- positions of Turtle errors -------------------------------------------------------------

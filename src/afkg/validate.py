@@ -303,7 +303,11 @@ def _message(results_graph: Graph, node: Node, shapes: Graph) -> str:
         if message is not None:
             return str(message)
     messages = sorted(str(m) for m in results_graph.objects(node, SH.resultMessage))
-    return messages[0] if messages else "constraint not met"
+    # A variable the solution leaves unbound (a missing flow, say) keeps its placeholder in both engines.
+    return _UNBOUND.sub("(none)", messages[0]) if messages else "constraint not met"
+
+
+_UNBOUND = re.compile(r"\{[?$][A-Za-z_][A-Za-z0-9_]*\}")
 
 
 def shacl_results(kg: KnowledgeGraph, *, engine: str = "rudof") -> list[Result]:

@@ -324,12 +324,12 @@ def test_shape_with_load_is_refused(hostile):
     hostile.run(["validate"], Expect((2,)), bound=15)
 
 
-def test_exporter_equals_importer(hostile):
+def test_agent_equals_counterpart(hostile):
     """Item 22: one focus node with a path-less result and a result with a path."""
     economy = hostile.workspace(tiny=False).root / "data" / "albania-france" / "economy.ttl"
     text = economy.read_text(encoding="utf-8")
-    changed = text.replace("afkg:exporter res:France ; afkg:importer res:Albania",
-                           "afkg:exporter res:France ; afkg:importer res:France", 1)
+    changed = text.replace("afkg:agent res:France ; afkg:counterpart res:Albania",
+                           "afkg:agent res:France ; afkg:counterpart res:France", 1)
     assert changed != text
     economy.write_text(changed, encoding="utf-8")
     hostile.run(["validate"], Expect((1,), report_codes=(1,)), tiny=False, bound=30)
