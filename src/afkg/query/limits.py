@@ -17,6 +17,7 @@ solutions once they have enough.
 
 from __future__ import annotations
 
+import faulthandler
 import math
 import os
 import pickle
@@ -71,6 +72,7 @@ def _child(function: Callable[[], T], write: int, memory: int | None) -> None:
     """Run ``function`` in the forked child and send its outcome; never returns."""
     code = 0
     try:
+        faulthandler.disable()  # an engine that aborts on its memory bound is reported by the parent, once
         quiet = os.open(os.devnull, os.O_WRONLY)
         os.dup2(quiet, 1)
         os.dup2(quiet, 2)
