@@ -6,23 +6,25 @@ are re-exported here for callers that load graphs.
 
 from __future__ import annotations
 
-import logging
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from afkg.errors import InputError
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 from afkg.files import MAX_TURTLE_BYTES, decode_utf8, read_bytes
 from afkg.layout import Layout, default_layout
-from afkg.namespaces import AFKG, ONTOLOGY_IRI, RDF, SHAPES_IRI, bind_prefixes
+from afkg.namespaces import ONTOLOGY_IRI, RDF, SHAPES_IRI, bind_prefixes
 from afkg.recursion import deep_recursion
+from afkg.store import PARTS, IllTypedLiteral, Project, quiet_rdflib
 
 DATA_GRAPH_IRI = URIRef("https://w3id.org/afkg/graph/data")
 ONTOLOGY_GRAPH_IRI = URIRef("https://w3id.org/afkg/graph/ontology")
@@ -55,26 +57,6 @@ def _syntax_position(error: BadSyntax) -> tuple[int, int]:
     return position(text, index)
 
 
-class _Quiet(logging.Filter):
-    """Drops rdflib's log records (with tracebacks) about literals it cannot convert;
-    afkg reports those literals as validation problems instead."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return False
-
-
-@contextmanager
-def quiet_rdflib() -> Iterator[None]:
-    """Silence rdflib's term-conversion warnings for the duration of a parse."""
-    quiet = _Quiet()
-    logger = logging.getLogger("rdflib.term")
-    logger.addFilter(quiet)
-    try:
-        yield
-    finally:
-        logger.removeFilter(quiet)
-
-
 def parse_turtle(path: Path, graph: Graph | None = None, *, shown_as: str | None = None) -> Graph:
     """Parse one Turtle file into ``graph`` (a new graph if None).
 
@@ -99,16 +81,6 @@ def parse_turtle(path: Path, graph: Graph | None = None, *, shown_as: str | None
     return target
 
 
-@dataclass(frozen=True)
-class IllTypedLiteral:
-    """A literal whose text is not a value of its datatype (``"2024-13-45"^^xsd:date``)."""
-
-    file: str
-    subject: Node
-    predicate: Node
-    literal: Literal
-
-
 def ill_typed_literals(graph: Graph, file: str) -> list[IllTypedLiteral]:
     """The ill-typed literals of ``graph`` (read from ``file``), in a stable order."""
     found = [IllTypedLiteral(file, s, p, o) for s, p, o in graph
@@ -116,32 +88,73 @@ def ill_typed_literals(graph: Graph, file: str) -> list[IllTypedLiteral]:
     return sorted(found, key=lambda x: (str(x.subject), str(x.predicate), str(x.literal)))
 
 
-def _local_file(pair: Path, value: Node, layout: Layout) -> Path:
-    """The source text ``afkg:localFile value`` of a document in ``pair``: inside that folder, or an InputError."""
-    folder = Path(os.path.realpath(pair))
-    candidate = Path(str(value))
-    resolved = Path(os.path.realpath(folder / candidate))
-    if candidate.is_absolute() or not resolved.is_relative_to(folder) or resolved == folder:
-        raise InputError(f"{layout.display(pair)}: afkg:localFile \"{value}\" is outside the folder "
-                         f"{layout.display(pair)}; name a file inside it")
-    return resolved
-
-
 __all__ = ["IllTypedLiteral", "KnowledgeGraph", "Layout", "default_layout", "load", "parse_turtle", "position"]
 
 
-@dataclass
-class KnowledgeGraph:
-    """The ontology, the shapes and the data of one project, read from disk."""
+def _graph(triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    bind_prefixes(graph)
+    return graph
 
-    layout: Layout
-    ontology: Graph
-    shapes: Graph
-    data: Graph
-    sources: dict[URIRef, Path] = field(default_factory=dict)
-    """Source documents and the text file each one's quotes must come from."""
-    ill_typed: list[IllTypedLiteral] = field(default_factory=list)
-    """Literals whose text is not a value of their datatype, with the file they are in."""
+
+class KnowledgeGraph:
+    """The ontology, the shapes and the data of one project, as rdflib graphs.
+
+    Loaded by :func:`load`, it keeps the :class:`~afkg.store.Project` it was made
+    from (``project``), whose parsed triples and store the scale-minded paths use
+    (counts, exports, validation); the rdflib data graph is built only when asked for.
+    """
+
+    def __init__(self, layout: Layout, ontology: Graph, shapes: Graph, data: Graph | None = None, *,
+                 sources: dict[URIRef, Path] | None = None, ill_typed: list[IllTypedLiteral] | None = None,
+                 project: Project | None = None) -> None:
+        if data is None and project is None:
+            raise ValueError("a KnowledgeGraph needs its data graph or the project it is read from")
+        self.layout = layout
+        self.ontology = ontology
+        self.shapes = shapes
+        self._data = data
+        self.sources: dict[URIRef, Path] = dict(sources or {})
+        """Source documents and the text file each one's quotes must come from."""
+        self.ill_typed: list[IllTypedLiteral] = list(ill_typed or [])
+        """Literals whose text is not a value of their datatype, with the file they are in."""
+        self.project = project if data is None else None
+        """The parsed project behind this graph; None when the graphs were handed in directly."""
+
+    @property
+    def data(self) -> Graph:
+        """The data graph (built from the parsed project on first use)."""
+        if self._data is None:
+            assert self.project is not None
+            self._data = _graph(self.project.rdflib_triples("data"))
+        return self._data
+
+    def triples(self, part: str) -> Collection[tuple[Node, Node, Node]]:
+        """The rdflib triples of ``part`` ("ontology", "shapes" or "data"), without building a Graph
+        for the data when the project is at hand."""
+        if part == "data" and self._data is None and self.project is not None:
+            return self.project.rdflib_triples("data")
+        graph: Graph = getattr(self, part)
+        return graph  # a Graph iterates as its triples and answers len() and ``in``
+
+    @cached_property
+    def store(self) -> ox.Store:
+        """A pyoxigraph store of the three parts, each in its named graph (see :data:`afkg.store.PARTS`),
+        for counts and SPARQL checks. Numbers and dates in it are values: write nothing from it."""
+        if self.project is not None and self._data is None:
+            return self.project.store
+        import pyoxigraph as ox
+
+        from afkg.query.terms import from_rdflib, to_oxigraph
+
+        store = ox.Store()
+        for part, name in PARTS.items():
+            graph = ox.NamedNode(name)
+            store.extend(ox.Quad(*(to_oxigraph(from_rdflib(t)) for t in triple), graph)
+                         for triple in self.triples(part))
+        return store
 
     @cached_property
     def merged(self) -> Graph:
@@ -156,34 +169,20 @@ class KnowledgeGraph:
 
 
 def load(layout: Layout | None = None) -> KnowledgeGraph:
-    """Read ontology, shapes and every data folder of ``layout``.
+    """Read ontology, shapes and every data folder of ``layout`` (once, with oxigraph's parser).
 
     Raises InputError for the first file that is missing or not valid Turtle.
     """
+    from afkg.store import load_project
+
     layout = layout or default_layout()
-    ontology = parse_turtle(layout.ontology_file, shown_as=layout.display(layout.ontology_file))
-    shapes = parse_turtle(layout.shapes_file, shown_as=layout.display(layout.shapes_file))
+    project = load_project(layout)
+    ontology = _graph(project.rdflib_triples("ontology"))
+    shapes = _graph(project.rdflib_triples("shapes"))
     if (ONTOLOGY_IRI, RDF.type, None) not in ontology:
         raise InputError(f"{layout.display(layout.ontology_file)}: does not declare <{ONTOLOGY_IRI}>")
     if (SHAPES_IRI, None, None) not in shapes:
         raise InputError(f"{layout.display(layout.shapes_file)}: does not declare <{SHAPES_IRI}>")
-    data = Graph()
-    sources: dict[URIRef, Path] = {}
-    ill_typed: list[IllTypedLiteral] = []
-    for graph, name in ((ontology, layout.display(layout.ontology_file)),
-                        (shapes, layout.display(layout.shapes_file))):
-        ill_typed += ill_typed_literals(graph, name)
-    for pair in layout.pair_dirs():
-        for path in layout.turtle_files(pair):
-            name = layout.display(path)
-            single = parse_turtle(path, shown_as=name)
-            ill_typed += ill_typed_literals(single, name)
-            data += single
-        for document in data.subjects(RDF.type, AFKG.SourceDocument):
-            local = data.value(document, AFKG.localFile)
-            if local is not None and isinstance(document, URIRef) and document not in sources:
-                sources[document] = _local_file(pair, local, layout)
-    for graph in (ontology, shapes, data):
-        bind_prefixes(graph)
-    return KnowledgeGraph(layout=layout, ontology=ontology, shapes=shapes, data=data, sources=sources,
-                          ill_typed=ill_typed)
+    sources = {URIRef(document): path for document, path in project.sources.items()}
+    return KnowledgeGraph(layout, ontology, shapes, sources=sources, ill_typed=project.ill_typed,
+                          project=project)

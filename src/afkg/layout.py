@@ -80,8 +80,8 @@ class Layout:
 
     def display(self, path: Path) -> str:
         """``path`` relative to the project root when it lies inside it."""
-        for candidate, root in ((Path(os.path.abspath(path)), Path(os.path.abspath(self.root))),
-                                (Path(os.path.realpath(path)), Path(os.path.realpath(self.root)))):
+        for resolve in (os.path.abspath, os.path.realpath):  # the costly realpath only when needed
+            candidate, root = Path(resolve(path)), Path(resolve(self.root))
             if candidate.is_relative_to(root):
                 return str(candidate.relative_to(root))
         return str(path)

@@ -6,14 +6,26 @@ import json
 from dataclasses import dataclass
 
 from afkg.graph import KnowledgeGraph
-from afkg.namespaces import AFKG, PREFIXES, RDF, VOID
+from afkg.namespaces import VOID
+from afkg.store import DATA_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH
 from afkg.validate import short
 
-_FACT_SECTIONS = """
-SELECT DISTINCT ?fact ?section WHERE {
-    ?fact a/rdfs:subClassOf* afkg:Fact .
-    OPTIONAL { ?fact prov:wasDerivedFrom ?passage . ?passage afkg:inSection ?section }
-}
+_FACTS = "SELECT (COUNT(DISTINCT ?fact) AS ?n) WHERE { ?fact a/rdfs:subClassOf* afkg:Fact }"
+
+_SECTION = "?section a afkg:ArticleSection ; rdfs:label [] ; afkg:sectionOrder [] ; afkg:ofDocument []"
+
+_CITING = f"""
+SELECT ?section (COUNT(DISTINCT ?fact) AS ?n) WHERE {{
+    ?fact a/rdfs:subClassOf* afkg:Fact ; prov:wasDerivedFrom ?passage . ?passage afkg:inSection ?section .
+    FILTER EXISTS {{ {_SECTION} }}
+}} GROUP BY ?section
+"""
+
+_CITED = f"""
+SELECT (COUNT(DISTINCT ?fact) AS ?n) WHERE {{
+    ?fact a/rdfs:subClassOf* afkg:Fact ; prov:wasDerivedFrom ?passage . ?passage afkg:inSection ?section .
+    FILTER EXISTS {{ {_SECTION} }}
+}}
 """
 
 _SECTIONS = """
@@ -23,6 +35,13 @@ SELECT ?s ?document ?title ?label ?order WHERE {
 }
 ORDER BY ?document ?order
 """
+
+_PER_CLASS = """
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class FILTER STRSTARTS(STR(?class), STR(afkg:)) }
+GROUP BY ?class
+"""
+
+_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"
 
 
 @dataclass(frozen=True)
@@ -74,39 +93,35 @@ class Stats:
 
 
 def compute(kg: KnowledgeGraph) -> Stats:
-    """Count triples, typed entities and facts of ``kg``."""
+    """Count triples, typed entities and facts of ``kg``, by SPARQL aggregates on its store."""
     from afkg.publish.export import distribution_names
-    from afkg.publish.metadata import DATASET_IRI, describe
+    from afkg.publish.metadata import DATASET_IRI, _rows, describe
 
-    per_class: dict[str, int] = {}
-    for cls in set(kg.data.objects(None, RDF.type)):
-        if str(cls).startswith(str(AFKG)):
-            per_class[short(cls) or str(cls)] = len(set(kg.data.subjects(RDF.type, cls)))
-    sections = list(kg.merged.query(_SECTIONS, initNs=PREFIXES))
-    several = len({row.document for row in sections}) > 1
-    names = {row.s: (f"{row.title or row.document} › {row.label}" if several else str(row.label))
+    def count(query: str, graphs: tuple[str, ...]) -> int:
+        return int(_rows(kg, query, graphs)[0]["n"].toPython())
+
+    merged = (ONTOLOGY_GRAPH, DATA_GRAPH)
+    per_class = {short(row["class"]) or str(row["class"]): int(row["n"].toPython())
+                 for row in _rows(kg, _PER_CLASS, (DATA_GRAPH,))}
+    sections = _rows(kg, _SECTIONS, merged)
+    several = len({row["document"] for row in sections}) > 1
+    names = {row["s"]: (f"{row.get('title') or row['document']} › {row['label']}" if several else str(row["label"]))
              for row in sections}
-    citing: dict[object, set[object]] = {row.s: set() for row in sections}
-    facts: set[object] = set()
-    cited: set[object] = set()
-    for row in kg.merged.query(_FACT_SECTIONS, initNs=PREFIXES):
-        facts.add(row.fact)
-        if row.section is not None and row.section in citing:
-            citing[row.section].add(row.fact)
-            cited.add(row.fact)
+    citing = {row["section"]: int(row["n"].toPython()) for row in _rows(kg, _CITING, merged)}
     per_section: dict[str, int] = {}
     for section, name in names.items():
-        per_section[name] = per_section.get(name, 0) + len(citing[section])
+        per_section[name] = per_section.get(name, 0) + citing.get(section, 0)
+    facts = count(_FACTS, merged)
     export_triples = describe(kg, distribution_names()).value(DATASET_IRI, VOID.triples)
     return Stats(
-        triples=len(kg.merged),
-        data_triples=len(kg.data),
-        ontology_triples=len(kg.ontology),
-        shapes_triples=len(kg.shapes),
+        triples=count(_TRIPLES, merged),
+        data_triples=count(_TRIPLES, (DATA_GRAPH,)),
+        ontology_triples=count(_TRIPLES, (ONTOLOGY_GRAPH,)),
+        shapes_triples=count(_TRIPLES, (SHAPES_GRAPH,)),
         export_triples=int(export_triples.toPython()) if export_triples is not None else 0,
         entities_per_class=dict(sorted(per_class.items())),
         facts_per_section=per_section,
-        facts=len(facts),
+        facts=facts,
         section_citations=sum(per_section.values()),
-        facts_without_section=len(facts - cited),
+        facts_without_section=facts - count(_CITED, merged),
     )

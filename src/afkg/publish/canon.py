@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Collection
 
 from rdflib import BNode, Graph, Literal
 from rdflib.term import Node
@@ -54,7 +55,7 @@ def _term_key(term: Node) -> str:
     return f"I{term}"
 
 
-def _tree_labels(graph: Graph) -> dict[BNode, str] | None:
+def _tree_labels(graph: Collection[Triple]) -> dict[BNode, str] | None:
     """Labels for tree-shaped blank nodes, or None when the blank nodes are not a forest."""
     blanks: set[BNode] = set()
     children: dict[BNode, list[tuple[Node, BNode]]] = defaultdict(list)
@@ -117,7 +118,7 @@ def _tree_labels(graph: Graph) -> dict[BNode, str] | None:
     return labels
 
 
-def _refined_labels(graph: Graph) -> dict[BNode, str] | None:
+def _refined_labels(graph: Collection[Triple]) -> dict[BNode, str] | None:
     """Labels from colour refinement, or None when two blank nodes end with the same colour."""
     colour: dict[BNode, str] = {}
     own: dict[BNode, list[str]] = defaultdict(list)
@@ -148,16 +149,26 @@ def _refined_labels(graph: Graph) -> dict[BNode, str] | None:
     return colour
 
 
-def stable(graph: Graph, label_prefix: str = "") -> Graph:
-    """A copy of ``graph`` whose blank nodes are labelled from their content (and
-    ``label_prefix``), so the same graph always gets the same labels."""
+Triple = tuple[Node, Node, Node]
+
+
+def stable(graph: Collection[Triple], label_prefix: str = "") -> Graph:
+    """A copy of ``graph`` (a Graph or a collection of triples) whose blank nodes are labelled
+    from their content (and ``label_prefix``), so the same graph always gets the same labels."""
     from afkg.namespaces import bind_prefixes
 
     copy = Graph()
     bind_prefixes(copy)
+    for triple in stable_triples(graph, label_prefix):
+        copy.add(triple)
+    return copy
+
+
+def stable_triples(graph: Collection[Triple], label_prefix: str = "") -> set[Triple]:
+    """The triples of ``graph`` with blank nodes labelled as :func:`stable` labels them."""
+    copy: set[Triple] = set()
     if not any(isinstance(term, BNode) for triple in graph for term in triple):
-        for triple in graph:
-            copy.add(triple)
+        copy.update(graph)
         return copy
     labels = _tree_labels(graph)
     if labels is not None:
@@ -181,9 +192,17 @@ def stable(graph: Graph, label_prefix: str = "") -> Graph:
                          f"(name some of them with IRIs)")
     from rdflib.compare import to_canonical_graph
 
-    for triple in to_canonical_graph(graph):
+    source = graph if isinstance(graph, Graph) else _as_graph(graph)
+    for triple in to_canonical_graph(source):
         copy.add(tuple(BNode(f"{label_prefix}c{t}") if isinstance(t, BNode) else t for t in triple))
     return copy
 
 
-__all__ = ["MAX_GENERAL_BLANK_NODES", "MAX_SYMMETRIC_BLANK_NODES", "stable"]
+def _as_graph(triples: Collection[Triple]) -> Graph:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
+__all__ = ["MAX_GENERAL_BLANK_NODES", "MAX_SYMMETRIC_BLANK_NODES", "stable", "stable_triples"]

@@ -16,6 +16,7 @@ write their union.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import PurePath
 
 from rdflib import Graph, URIRef
@@ -25,7 +26,7 @@ from afkg.errors import UsageError
 from afkg.graph import DATA_GRAPH_IRI, ONTOLOGY_GRAPH_IRI, SHAPES_GRAPH_IRI, KnowledgeGraph
 from afkg.namespaces import bind_prefixes
 from afkg.prefixes import PREFIXES
-from afkg.publish.canon import stable
+from afkg.publish.canon import Triple, stable, stable_triples
 from afkg.publish.turtle import nquads_bytes, ntriples_bytes, to_turtle_bytes
 
 METADATA_GRAPH_IRI = URIRef("https://w3id.org/afkg/graph/metadata")
@@ -62,7 +63,7 @@ QUAD_FORMATS = ("trig", "nquads")
 GRAPHS = ("all", "data", "ontology", "shapes", "metadata")
 
 __all__ = ["ALIASES", "EXTENSIONS", "FORMATS", "GRAPHS", "QUAD_FORMATS", "distribution_names", "export",
-           "format_for_path", "named_graphs", "resolve_format", "stable", "to_ntriples", "to_turtle",
+           "format_for_path", "named_graphs", "named_triples", "resolve_format", "stable", "to_ntriples", "to_turtle",
            "write_atomic"]
 
 
@@ -97,38 +98,57 @@ def to_turtle(graph: Graph) -> bytes:
     return to_turtle_bytes(stable(graph))
 
 
-def named_graphs(kg: KnowledgeGraph, which: str = "all") -> dict[URIRef, Graph]:
-    """The export's graphs by name, each with stable blank-node labels."""
+def named_triples(kg: KnowledgeGraph, which: str = "all") -> dict[URIRef, set[Triple]]:
+    """The export's graphs by name, as sets of triples with stable blank-node labels."""
     from afkg.publish import metadata
 
     if which not in GRAPHS:
         raise UsageError(f"unknown graph '{which}' (graphs: {', '.join(GRAPHS)})")
     makers = {
-        "ontology": (ONTOLOGY_GRAPH_IRI, lambda: kg.ontology, "o"),
-        "shapes": (SHAPES_GRAPH_IRI, lambda: kg.shapes, "s"),
-        "data": (DATA_GRAPH_IRI, lambda: kg.data, "d"),
+        "ontology": (ONTOLOGY_GRAPH_IRI, lambda: kg.triples("ontology"), "o"),
+        "shapes": (SHAPES_GRAPH_IRI, lambda: kg.triples("shapes"), "s"),
+        "data": (DATA_GRAPH_IRI, lambda: kg.triples("data"), "d"),
         "metadata": (METADATA_GRAPH_IRI, lambda: metadata.describe(kg, distribution_names()), "m"),
     }
     chosen = list(makers) if which == "all" else [which]
-    return {makers[name][0]: stable(makers[name][1](), makers[name][2]) for name in chosen}
+    return {makers[name][0]: stable_triples(makers[name][1](), makers[name][2]) for name in chosen}
 
 
-def _union(graphs: dict[URIRef, Graph]) -> Graph:
-    union = Graph()
-    bind_prefixes(union)
+def named_graphs(kg: KnowledgeGraph, which: str = "all") -> dict[URIRef, Graph]:
+    """The export's graphs by name, each an rdflib Graph with stable blank-node labels."""
+    graphs = {}
+    for name, triples in named_triples(kg, which).items():
+        graph = Graph()
+        bind_prefixes(graph)
+        for triple in triples:
+            graph.add(triple)
+        graphs[name] = graph
+    return graphs
+
+
+def _union(graphs: dict[URIRef, set[Triple]]) -> set[Triple]:
+    union: set[Triple] = set()
     for graph in graphs.values():
-        for triple in graph:
-            union.add(triple)
+        union |= graph
     return union
 
 
-def _trig(graphs: dict[URIRef, Graph]) -> bytes:
+def _turtle(triples: Collection[Triple]) -> bytes:
+    """Turtle of ``triples`` (blank nodes already labelled) with the project's prefixes."""
+    graph = Graph()
+    bind_prefixes(graph)
+    for triple in triples:
+        graph.add(triple)
+    return to_turtle_bytes(graph)
+
+
+def _trig(graphs: dict[URIRef, set[Triple]]) -> bytes:
     """TriG with one block per named graph, in IRI order, each body written as Turtle
     under one header of the prefixes the bodies use."""
     used: dict[str, str] = {}
     blocks = []
     for name in sorted(graphs, key=str):
-        text = to_turtle_bytes(graphs[name]).decode("utf-8")
+        text = _turtle(graphs[name]).decode("utf-8")
         body = []
         for line in text.split("\n"):
             words = line.split()
@@ -147,7 +167,7 @@ def _trig(graphs: dict[URIRef, Graph]) -> bytes:
     return (header + "\n" + "\n".join(blocks)).encode("utf-8")
 
 
-def _rdfxml(graph: Graph) -> bytes:
+def _rdfxml(graph: Collection[Triple]) -> bytes:
     import pyoxigraph as ox
 
     from afkg.query.terms import from_rdflib, to_oxigraph
@@ -168,14 +188,14 @@ def export(kg: KnowledgeGraph, fmt: str, graph: str = "all", *,
     fmt = resolve_format(fmt)
     if (context_url or frame) and fmt != "jsonld":
         raise UsageError("--context and --frame apply to --format jsonld only")
-    graphs = named_graphs(kg, graph)
+    graphs = named_triples(kg, graph)
     if fmt == "trig":
         return _trig(graphs)
     if fmt == "nquads":
         return nquads_bytes(graphs)
     union = _union(graphs)
     if fmt == "turtle":
-        return to_turtle_bytes(union)
+        return _turtle(union)
     if fmt == "ntriples":
         return ntriples_bytes(union)
     if fmt == "rdfxml":

@@ -1,19 +1,46 @@
-"""A VoID and DCAT description of the dataset, drawn from the data itself."""
+"""A VoID and DCAT description of the dataset, drawn from the data itself.
+
+Everything it needs is asked of the project's pyoxigraph store by SPARQL (see
+:attr:`afkg.graph.KnowledgeGraph.store`): the relations, subsets, documents,
+vocabularies and counts, so the description costs a few aggregates whatever the
+size of the data.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from afkg.graph import KnowledgeGraph
-from afkg.namespaces import AFKG, DCAT, DCTERMS, PREFIXES, RDF, RDFS, RES, VOID, XSD, bind_prefixes
+from afkg.namespaces import DCAT, DCTERMS, PREFIXES, RDF, RES, VOID, XSD, bind_prefixes
+from afkg.store import DATA_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH
 
 DATASET_IRI = RES["dataset"]
 LICENSE = URIRef("https://creativecommons.org/licenses/by-sa/4.0/")
 
+_DRAFT_GRAPH = "urn:afkg:graph:metadata-draft"
+"""Where the description waits in the store while the counts of the whole export are taken."""
 
-def _vocabularies(graph: Graph) -> list[URIRef]:
-    """Namespaces of the known prefixes whose terms are used as predicates or classes."""
-    used = {str(p) for p in graph.predicates()} | {str(o) for o in graph.objects(None, RDF.type)}
+
+def _rows(kg: KnowledgeGraph, query: str, graphs: tuple[str, ...] = (DATA_GRAPH,)) -> list[dict[str, Node]]:
+    """The solutions of ``query`` over the union of ``graphs``, as rdflib terms (unbound variables left out)."""
+    import pyoxigraph as ox
+
+    convert = kg.project.convert if kg.project is not None else None
+    from afkg.store import TermConverter
+
+    convert = convert or TermConverter()
+    answer = kg.store.query(query, prefixes=PREFIXES, default_graph=[ox.NamedNode(g) for g in graphs])
+    names = [v.value for v in answer.variables]
+    return [{name: convert(row[name]) for name in names if row[name] is not None} for row in answer]
+
+
+def _vocabularies(kg: KnowledgeGraph) -> list[URIRef]:
+    """Namespaces of the known prefixes whose terms are used as predicates or classes (ontology and data)."""
+    used = {str(row["t"]) for row in _rows(kg, """
+        SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } }""", (ONTOLOGY_GRAPH, DATA_GRAPH))}
     vocabularies = []
     for prefix, namespace in sorted(PREFIXES.items()):
         if prefix in {"res", "fact", "topic", "afsh", "wd"}:
@@ -21,6 +48,15 @@ def _vocabularies(graph: Graph) -> list[URIRef]:
         if any(term.startswith(namespace) for term in used):
             vocabularies.append(URIRef(namespace))
     return vocabularies
+
+
+def _grouped(rows: list[dict[str, Node]], key: str, value: str) -> dict[Node, list[Node]]:
+    found: dict[Node, list[Node]] = {}
+    for row in rows:
+        found.setdefault(row[key], [])
+        if value in row:
+            found[row[key]].append(row[value])
+    return found
 
 
 def describe(kg: KnowledgeGraph, distributions: dict[str, str] | None = None) -> Graph:
@@ -34,9 +70,9 @@ def describe(kg: KnowledgeGraph, distributions: dict[str, str] | None = None) ->
     graph = Graph()
     bind_prefixes(graph)
     ds = DATASET_IRI
-    relations = sorted(
-        (str(kg.data.value(r, RDFS.label)), r) for r in kg.data.subjects(RDF.type, AFKG.BilateralRelation)
-    )
+    labels = _grouped(_rows(kg, "SELECT ?r ?label WHERE { ?r a afkg:BilateralRelation "
+                                "OPTIONAL { ?r rdfs:label ?label } }"), "r", "label")
+    relations = sorted((str(min(found, key=str)) if found else "None", r) for r, found in labels.items())
     names = ", ".join(label for label, _ in relations) or "bilateral relations"
     graph.add((ds, RDF.type, VOID.Dataset))
     graph.add((ds, RDF.type, DCAT.Dataset))
@@ -46,27 +82,35 @@ def describe(kg: KnowledgeGraph, distributions: dict[str, str] | None = None) ->
         "each fact with the passage of the article it is drawn from.", lang="en")))
     graph.add((ds, DCTERMS.license, LICENSE))
     graph.add((ds, DCTERMS.conformsTo, URIRef("https://w3id.org/afkg/ontology")))
-    created = []
-    for subset in sorted(s for s in kg.data.subjects(RDF.type, VOID.Dataset) if isinstance(s, URIRef)):
+    subsets = _grouped(_rows(kg, "SELECT ?s ?created WHERE { ?s a void:Dataset FILTER isIRI(?s) "
+                                 "OPTIONAL { ?s dcterms:created ?created FILTER isLiteral(?created) } }"),
+                       "s", "created")
+    created: list[Any] = []
+    for subset in sorted(subsets):
         graph.add((ds, VOID.subset, subset))
-        created += [d for d in kg.data.objects(subset, DCTERMS.created) if isinstance(d, Literal)]
+        created += subsets[subset]
     if created:
         graph.add((ds, DCTERMS.created, max(created, key=str)))
-    for document in sorted(kg.data.subjects(RDF.type, AFKG.SourceDocument)):
+    documents = _rows(kg, """SELECT ?d ?origin ?title WHERE { ?d a afkg:SourceDocument
+        { ?d dcterms:source ?origin } UNION { ?d dcterms:title ?title } UNION { } }""")
+    for document in sorted({row["d"] for row in documents}):
         graph.add((ds, DCTERMS.source, document))
-        for origin in kg.data.objects(document, DCTERMS.source):
-            graph.add((document, DCTERMS.source, origin))
-        for title in kg.data.objects(document, DCTERMS.title):
-            graph.add((document, DCTERMS.title, title))
         graph.add((document, DCTERMS.license, LICENSE))
-    entities = {s for s in kg.data.subjects(RDF.type, None)
-                if isinstance(s, URIRef) and (s, RDF.type, VOID.Dataset) not in kg.data}
+    for row in documents:
+        if "origin" in row:
+            graph.add((row["d"], DCTERMS.source, row["origin"]))
+        if "title" in row:
+            graph.add((row["d"], DCTERMS.title, row["title"]))
+    entities = _rows(kg, """SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?type FILTER isIRI(?s)
+        FILTER NOT EXISTS { ?s a void:Dataset } }""")[0]["n"]
     graph.add((ds, VOID.uriSpace, Literal(str(RES))))
-    for vocabulary in _vocabularies(kg.merged):
+    for vocabulary in _vocabularies(kg):
         graph.add((ds, VOID.vocabulary, vocabulary))
+    parties = _grouped(_rows(kg, "SELECT ?r ?party WHERE { ?r a afkg:BilateralRelation "
+                                 "OPTIONAL { ?r afkg:party ?party } }"), "r", "party")
     for _, relation in relations:
         graph.add((ds, VOID.exampleResource, relation))
-        for party in sorted(kg.data.objects(relation, AFKG.party)):
+        for party in sorted(parties.get(relation, [])):
             graph.add((ds, VOID.exampleResource, party))
     for name, media_type in sorted((distributions or {}).items()):
         dist = URIRef(f"{RES}dataset/distribution/{name}")
@@ -76,7 +120,7 @@ def describe(kg: KnowledgeGraph, distributions: dict[str, str] | None = None) ->
         graph.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media_type}")))
         graph.add((dist, DCAT.downloadURL, URIRef(f"{RES}dataset/{name}")))
         graph.add((dist, DCTERMS.license, LICENSE))
-    _add_counts(graph, kg, len(entities))
+    _add_counts(graph, kg, int(entities.toPython()))
     return graph
 
 
@@ -87,15 +131,28 @@ def _add_counts(graph: Graph, kg: KnowledgeGraph, entities: int) -> None:
     """The VoID counts of the whole export: ontology, shapes, data and this description,
     counted as the triple dumps hold them (a triple in two graphs counts once), and
     including the count triples themselves."""
-    union: set[tuple[object, object, object]] = set()
-    for part in (kg.ontology, kg.shapes, kg.data, graph):
-        union.update(part)
-    subjects = {s for s, _, _ in union}
-    predicates = {p for _, p, _ in union} | set(_COUNTS)
-    classes = {o for _, p, o in union if p == RDF.type}
+    import pyoxigraph as ox
+
+    from afkg.query.terms import from_rdflib, to_oxigraph
+
+    draft = ox.NamedNode(_DRAFT_GRAPH)
+    store = kg.store
+    store.extend(ox.Quad(*(to_oxigraph(from_rdflib(t)) for t in triple), draft) for triple in graph)
+    try:
+        row = _rows(kg, """SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects)
+                             (COUNT(DISTINCT ?p) AS ?predicates) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }""",
+                    (ONTOLOGY_GRAPH, SHAPES_GRAPH, DATA_GRAPH, _DRAFT_GRAPH))[0]
+        classes = _rows(kg, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }",
+                        (ONTOLOGY_GRAPH, SHAPES_GRAPH, DATA_GRAPH, _DRAFT_GRAPH))[0]["n"]
+        predicates = {str(r["p"]) for r in _rows(kg, "SELECT DISTINCT ?p WHERE { ?s ?p ?o }",
+                                                 (ONTOLOGY_GRAPH, SHAPES_GRAPH, DATA_GRAPH, _DRAFT_GRAPH))}
+    finally:
+        store.remove_graph(draft)
+    missing = sum(1 for p in _COUNTS if str(p) not in predicates)
+    count = int(row["triples"].toPython())
     ds = DATASET_IRI
-    graph.add((ds, VOID.triples, Literal(len(union) + len(_COUNTS), datatype=XSD.integer)))
+    graph.add((ds, VOID.triples, Literal(count + len(_COUNTS), datatype=XSD.integer)))
     graph.add((ds, VOID.entities, Literal(entities, datatype=XSD.integer)))
-    graph.add((ds, VOID.distinctSubjects, Literal(len(subjects), datatype=XSD.integer)))
-    graph.add((ds, VOID.properties, Literal(len(predicates), datatype=XSD.integer)))
-    graph.add((ds, VOID.classes, Literal(len(classes), datatype=XSD.integer)))
+    graph.add((ds, VOID.distinctSubjects, Literal(int(row["subjects"].toPython()), datatype=XSD.integer)))
+    graph.add((ds, VOID.properties, Literal(int(row["predicates"].toPython()) + missing, datatype=XSD.integer)))
+    graph.add((ds, VOID.classes, Literal(int(classes.toPython()), datatype=XSD.integer)))

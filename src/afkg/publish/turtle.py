@@ -14,6 +14,7 @@ N-Triples and N-Quads are written line by line from the terms, lines sorted.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from io import BytesIO
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -146,16 +147,31 @@ def sorted_lines(lines: set[str]) -> bytes:
     return "".join(line + "\n" for line in sorted(lines)).encode("utf-8")
 
 
-def ntriples_bytes(graph: Graph) -> bytes:
+def _term_writer() -> Callable[[Node], str]:
+    """:func:`nt_term` with each distinct term written once (terms repeat across triples)."""
+    written: dict[Node, str] = {}
+
+    def write(term: Node) -> str:
+        found = written.get(term)
+        if found is None:
+            found = written[term] = nt_term(term)
+        return found
+
+    return write
+
+
+def ntriples_bytes(graph: Iterable[tuple[Node, Node, Node]]) -> bytes:
     """N-Triples, one triple a line, lines sorted."""
-    return sorted_lines({f"{nt_term(s)} {nt_term(p)} {nt_term(o)} ." for s, p, o in graph})
+    term = _term_writer()
+    return sorted_lines({f"{term(s)} {term(p)} {term(o)} ." for s, p, o in graph})
 
 
-def nquads_bytes(graphs: dict[URIRef, Graph]) -> bytes:
+def nquads_bytes(graphs: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]]) -> bytes:
     """N-Quads of named graphs, one quad a line, lines sorted."""
+    term = _term_writer()
     lines = set()
     for name, graph in graphs.items():
-        lines |= {f"{nt_term(s)} {nt_term(p)} {nt_term(o)} <{name}> ." for s, p, o in graph}
+        lines |= {f"{term(s)} {term(p)} {term(o)} <{name}> ." for s, p, o in graph}
     return sorted_lines(lines)
 
 
