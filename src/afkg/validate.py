@@ -22,7 +22,7 @@ from rdflib.util import from_n3
 from afkg.errors import InputError
 from afkg.files import MAX_TEXT_BYTES, read_text
 from afkg.graph import KnowledgeGraph
-from afkg.namespaces import AFKG, PREFIXES, RDF, RDFS, SH, bind_prefixes
+from afkg.namespaces import PREFIXES, RDF, RDFS, SH, bind_prefixes
 from afkg.query.terms import shorten
 
 
@@ -357,15 +357,44 @@ def literal_results(kg: KnowledgeGraph) -> list[Result]:
     ]
 
 
+_PASSAGES = """
+SELECT ?passage ?quote ?section ?document ?label WHERE {
+    ?passage afkg:quote ?quote .
+    OPTIONAL { ?passage afkg:inSection ?section
+               OPTIONAL { ?section afkg:ofDocument ?document } OPTIONAL { ?section rdfs:label ?label } }
+}"""
+
+_SECTION_LABELS = "SELECT ?section ?document ?label WHERE { ?section afkg:ofDocument ?document ; rdfs:label ?label }"
+
+
+def _first_per(rows: list[dict[str, Node]], *keys: str) -> list[dict[str, Node]]:
+    """One row per distinct value of ``keys``: the least by its other values (a stable choice)."""
+    chosen: dict[tuple[Node, ...], dict[str, Node]] = {}
+    for row in sorted(rows, key=lambda r: tuple(str(r.get(k, "")) for k in ("section", "document", "label"))):
+        chosen.setdefault(tuple(row[k] for k in keys), row)
+    return [chosen[key] for key in sorted(chosen, key=lambda k: tuple(str(t) for t in k))]
+
+
 def quote_results(kg: KnowledgeGraph) -> list[Result]:
-    """Check that every passage's quote occurs verbatim in its document's text file."""
-    texts: dict[URIRef, str] = {}
+    """Check that every passage's quote occurs verbatim in its document's text file, in its own
+    section, and that every section label is a heading of that file (asked of the store by SPARQL)."""
+    from afkg.publish.metadata import _rows
+    from afkg.store import DATA_GRAPH
+
+    texts: dict[Node, str] = {}
     for document, path in kg.sources.items():
         texts[document] = read_text(path, MAX_TEXT_BYTES, kg.layout.display(path))
+    sections_of: dict[Node, dict[str, str]] = {}
+
+    def sections(document: Node) -> dict[str, str]:
+        if document not in sections_of:
+            sections_of[document] = section_texts(texts[document])
+        return sections_of[document]
+
     results: list[Result] = []
-    for passage, quote in kg.data.subject_objects(AFKG.quote):
-        section = kg.data.value(passage, AFKG.inSection)
-        document = kg.data.value(section, AFKG.ofDocument) if section is not None else None
+    for row in _first_per(_rows(kg, _PASSAGES, (DATA_GRAPH,)), "passage", "quote"):
+        passage, quote, section = row["passage"], row["quote"], row.get("section")
+        document = row.get("document")
         if document not in texts:
             results.append(Result(
                 focus=short(passage) or "?", path="afkg:quote", value=str(quote),
@@ -381,26 +410,26 @@ def quote_results(kg: KnowledgeGraph) -> list[Result]:
                 check="provenance",
             ))
             continue
-        label = kg.data.value(section, RDFS.label)
-        in_sections = section_texts(texts[document])
+        label = row.get("label")
+        in_sections = sections(document)
         if label is not None and str(label) in in_sections and str(quote) not in in_sections[str(label)]:
             results.append(Result(
                 focus=short(passage) or "?", path="afkg:inSection", value=str(quote),
                 message=f"The quote is not in the section {str(label)!r} of {shown}, where the passage says it is.",
                 check="provenance",
             ))
-    for section, document in kg.data.subject_objects(AFKG.ofDocument):
+    for row in _rows(kg, _SECTION_LABELS, (DATA_GRAPH,)):
+        section, document, label = row["section"], row["document"], row["label"]
         if document not in texts:
             continue
-        headings = section_texts(texts[document])
-        for label in kg.data.objects(section, RDFS.label):
-            if str(label) not in headings:
-                shown = kg.layout.display(Path(kg.sources[document]))
-                results.append(Result(
-                    focus=short(section) or "?", path="rdfs:label", value=str(label),
-                    message=f"The section label is not a heading of {shown} (headings: {', '.join(headings)}).",
-                    check="provenance",
-                ))
+        headings = sections(document)
+        if str(label) not in headings:
+            shown = kg.layout.display(Path(kg.sources[document]))
+            results.append(Result(
+                focus=short(section) or "?", path="rdfs:label", value=str(label),
+                message=f"The section label is not a heading of {shown} (headings: {', '.join(headings)}).",
+                check="provenance",
+            ))
     return results
 
 
