@@ -271,6 +271,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("counts", type=int, nargs="*", default=[1, 10, 100, 1000], metavar="N")
     parser.add_argument("--cap", type=float, default=600.0, help="seconds before a step is stopped (default 600)")
+    parser.add_argument("--peer-cap", type=float, default=None,
+                        help="seconds before a direct job is stopped (default: --cap)")
     parser.add_argument("--work", type=Path, default=None, help="folder for the generated projects (default: temp)")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects")
     parser.add_argument("--only", action="append", default=[], metavar="STEP",
@@ -295,8 +297,9 @@ def main() -> None:
             chosen = [s for s in steps(root, out) if not args.only or any(s[0].startswith(o) for o in args.only)]
             for name, command, peer_name, peer in chosen:
                 mine = run(command, args.cap, env, out)
-                theirs = run(peer, args.cap, env, out)
-                _row(count, triples, name, mine, peer_name, theirs, args.cap)
+                peer_cap = args.peer_cap or args.cap
+                theirs = run(peer, peer_cap, env, out)
+                _row(count, triples, name, mine, peer_name, theirs, args.cap, peer_cap)
             if args.only and not any("serve".startswith(o) or o.startswith("serve") for o in args.only):
                 continue
             if serve:
@@ -314,15 +317,19 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _row(count: int, triples: int, name: str, mine: Measure, peer_name: str, theirs: Measure, cap: float) -> None:
+def _row(count: int, triples: int, name: str, mine: Measure, peer_name: str, theirs: Measure, cap: float,
+         peer_cap: float | None = None) -> None:
+    peer_cap = peer_cap or cap
     if mine.status == "ok" and theirs.status == "ok" and theirs.seconds > 0:
-        ratio = f"{mine.seconds / theirs.seconds:.1f}×"
+        ratio = f"{mine.seconds / theirs.seconds:.2f}×"
     elif mine.status == "capped" and theirs.status == "ok":
         ratio = f"> {cap / theirs.seconds:.0f}×"
+    elif mine.status == "ok" and theirs.status == "capped":
+        ratio = f"< {mine.seconds / peer_cap:.2f}×"
     else:
         ratio = "–"
     print(f"| {count} | {triples} | {name} | {mine.time_text(cap)} | {mine.memory_text()} | {peer_name} | "
-          f"{theirs.time_text(cap)} | {theirs.memory_text()} | {ratio} |", flush=True)
+          f"{theirs.time_text(peer_cap)} | {theirs.memory_text()} | {ratio} |", flush=True)
 
 
 if __name__ == "__main__":
