@@ -111,7 +111,11 @@ def named_triples(kg: KnowledgeGraph, which: str = "all") -> dict[URIRef, set[Tr
         "metadata": (METADATA_GRAPH_IRI, lambda: metadata.describe(kg, distribution_names()), "m"),
     }
     chosen = list(makers) if which == "all" else [which]
-    return {makers[name][0]: stable_triples(makers[name][1](), makers[name][2]) for name in chosen}
+    made: dict[str, set[Triple]] = kg.__dict__.setdefault("_stable_parts", {})  # the same for every format
+    for name in chosen:
+        if name not in made:
+            made[name] = stable_triples(makers[name][1](), makers[name][2])
+    return {makers[name][0]: made[name] for name in chosen}
 
 
 def named_graphs(kg: KnowledgeGraph, which: str = "all") -> dict[URIRef, Graph]:
