@@ -220,3 +220,38 @@ def test_no_inference_can_hide_a_wrong_kind_of_value(kg):
     assert (URIRef("https://w3id.org/afkg/resource/President_of_France"), RDF.type,
             URIRef("https://w3id.org/afkg/ontology#Actor")) not in mutated.data
     assert any(r.shape == "afsh:VisitShape" for r in validate(mutated).results)
+
+
+def _loaded_with(kg: KnowledgeGraph, edit, root) -> KnowledgeGraph:
+    """The mutated data written to a project folder and loaded from it, as ``afkg validate`` loads it."""
+    import shutil
+
+    from afkg.graph import load
+    from afkg.layout import Layout
+
+    shutil.copytree(kg.layout.root / "ontology", root / "ontology")
+    for pair in kg.layout.pair_dirs():
+        target = root / "data" / pair.name
+        target.mkdir(parents=True)
+        for item in pair.iterdir():
+            if item.suffix != ".ttl":
+                shutil.copy(item, target / item.name)
+    mutated = mutate(kg.data, edit)
+    first = kg.layout.pair_dirs()[0]
+    (root / "data" / first.name / "data.ttl").write_bytes(mutated.serialize(format="turtle", encoding="utf-8"))
+    return load(Layout(root))
+
+
+@pytest.mark.parametrize(("name", "edit", "expected"), MUTATIONS[::2], ids=[m[0] for m in MUTATIONS[::2]])
+def test_the_loaded_project_path_agrees_with_the_reference(kg, tmp_path, name, edit, expected):
+    """A loaded project is validated without rdflib graphs (its parsed triples and a store; see
+    validate._project_typed): the results equal pySHACL's on the same load, field for field."""
+    loaded = _loaded_with(kg, edit, tmp_path)
+    assert loaded.project is not None
+    fast = sorted(shacl_results(loaded), key=result_key)
+    reference = sorted(shacl_results(loaded, engine="pyshacl"), key=result_key)
+    if expected != "provenance":
+        assert reference, f"{name}: the reference engine reports nothing"
+    assert fast == reference
+    assert sorted(validate(loaded).results, key=result_key) == \
+        sorted(validate(_mutated(kg, edit)).results, key=result_key)

@@ -235,28 +235,68 @@ def _lexical_forms(data: Graph) -> dict[Node, Node]:
     return forms
 
 
+def _project_typed(kg: KnowledgeGraph) -> tuple[pyoxigraph.Store, str, dict[Node, Node]]:
+    """The typed data of a loaded project without any rdflib graph: a store of it, its N-Triples
+    as the files write them (for rudof), and the lexical forms the store changes (see
+    :func:`_lexical_forms`)."""
+    import pyoxigraph
+
+    assert kg.project is not None
+    rdf_type = pyoxigraph.NamedNode(str(RDF.type))
+    closure = {pyoxigraph.NamedNode(str(cls)): [pyoxigraph.NamedNode(str(up)) for up in sorted(ups)]
+               for cls, ups in superclasses(kg.ontology).items() if isinstance(cls, URIRef)}
+    data = kg.project.triples["data"]
+    added = {pyoxigraph.Triple(t.subject, rdf_type, up) for t in data
+             if t.predicate == rdf_type and t.object in closure for up in closure[t.object]}
+    triples = [*data, *added]
+    store = pyoxigraph.Store()
+    default = pyoxigraph.DefaultGraph()
+    store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, default) for t in triples)
+    ntriples = "".join(f"{t} .\n" for t in triples)
+    convert = kg.project.convert
+    literals = {t.object for t in data if isinstance(t.object, pyoxigraph.Literal) and not t.object.language
+                and t.object.datatype.value != str(XSD.string)}
+    ordered = sorted(literals, key=lambda lit: (convert(lit), str(lit)))
+    scratch = pyoxigraph.Store()
+    predicate = pyoxigraph.NamedNode("urn:afkg:lexical")
+    scratch.extend(pyoxigraph.Quad(pyoxigraph.NamedNode(f"urn:afkg:literal:{n}"), predicate, literal, default)
+                   for n, literal in enumerate(ordered))
+    forms: dict[Node, Node] = {}
+    for quad in scratch.quads_for_pattern(None, predicate, None):
+        original = convert(ordered[int(quad.subject.value.rsplit(":", 1)[1])])
+        stored = convert(quad.object)
+        if stored != original or str(stored) != str(original):
+            forms.setdefault(stored, original)
+    return store, ntriples, forms
+
+
 def _run_rudof(data: Graph, shapes: Graph) -> Graph:
     """pyrudof (rudof, in Rust) over an rdflib graph: :func:`run_rudof_store` on a store of it."""
     return run_rudof_store(graph_store(data), shapes, lexical=_lexical_forms(data))
 
 
 def run_rudof_store(store: pyoxigraph.Store, shapes: Graph, *,
-                    lexical: Mapping[Node, Node] | None = None) -> Graph:
+                    lexical: Mapping[Node, Node] | None = None, ntriples: str | None = None) -> Graph:
     """Validate the default graph of ``store`` (the typed data): rudof runs the shapes without
     their SHACL-SPARQL constraints, and :mod:`afkg.sparql_constraints` runs those once each over
     the store. The results graph has the vocabulary of pySHACL's.
 
     ``lexical`` maps literals as the store holds them to the form the data was written in (see
-    :func:`_lexical_forms`); without it a value is reported as the store holds it."""
+    :func:`_lexical_forms`); without it a value is reported as the store holds it. ``ntriples``,
+    when given, is the same data as written in the files: rudof then reads it instead of the
+    store's canonical forms (so sh:datatype sees an xsd:positiveInteger as such)."""
     import pyoxigraph
 
     from afkg import sparql_constraints
 
     plan = sparql_constraints.plan(shapes)
     core = sparql_constraints.without(shapes, plan.handled())
-    ntriples = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
-    results = _rudof_results(ntriples.decode("utf-8") if ntriples else "", core, shapes)
-    if lexical:
+    if ntriples is None:
+        dumped = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+        results = _rudof_results(dumped.decode("utf-8") if dumped else "", core, shapes)
+    else:
+        results = _rudof_results(ntriples, core, shapes)
+    if lexical and ntriples is None:
         for predicate in (SH.value, SH.focusNode):
             for triple in list(results.triples((None, predicate, None))):
                 if triple[2] in lexical:
@@ -398,9 +438,13 @@ def shacl_results(kg: KnowledgeGraph, *, engine: str = "rudof") -> list[Result]:
     shapes_file = kg.layout.display(kg.layout.shapes_file)
     check_shapes(kg.shapes, shapes_file)
     disable_rdflib_network()
-    data = typed_data(kg)
     try:
-        results_graph = _run_pyshacl(data, kg.shapes) if engine == "pyshacl" else _run_rudof(data, kg.shapes)
+        if engine == "rudof" and kg.project is not None:
+            store, ntriples, lexical = _project_typed(kg)
+            results_graph = run_rudof_store(store, kg.shapes, lexical=lexical, ntriples=ntriples)
+        else:
+            data = typed_data(kg)
+            results_graph = _run_pyshacl(data, kg.shapes) if engine == "pyshacl" else _run_rudof(data, kg.shapes)
     except InputError:
         raise
     except Exception as exc:  # an engine that cannot use a shape: one line naming the shapes file
