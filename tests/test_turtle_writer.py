@@ -186,8 +186,12 @@ def test_iris_with_and_without_prefixed_names():
                  "x/y", "", "#frag"]:
         graph.add((RES[name] if name else RES[""], EX.p, URIRef(PREFIXES["fact"] + name)))
     graph.add((URIRef("https://w3id.org/afkg/ontology"), RDF.type, RDFS.Class))
+    graph.add((RDF.type, RDFS.label, Literal("type")))
+    graph.add((EX.s, RDFS.seeAlso, RDF.type))
+    graph.add((EX.s, RDF.type, EX.Thing))
     graph.add((URIRef("http://www.w3.org/XML/1998/namespace"), EX.p, URIRef("http://www.w3.org/XML/1998/namespacex")))
     written = assert_same(graph).decode()
+    assert "\nrdf:type rdfs:label" in written and "rdfs:seeAlso rdf:type" in written and " a <https://example.org/Thing>" in written
     assert "res:par\\(en\\)s" in written and "<https://w3id.org/afkg/resource/ends.>" in written
 
 

@@ -29,7 +29,7 @@ from functools import cache
 from unicodedata import category
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import ALLOWED_NAME_CHARS, NAME_CATEGORIES, RDF, RDFS, XMLNS, split_uri
+from rdflib.namespace import ALLOWED_NAME_CHARS, NAME_CATEGORIES, RDF, RDFS, XMLNS, XSD, split_uri
 from rdflib.term import _NUMERIC_INF_NAN_LITERAL_TYPES, _PLAIN_LITERAL_TYPES, _is_valid_uri
 
 from afkg.publish.turtle import labelled_for_depth, list_heads
@@ -37,6 +37,7 @@ from afkg.publish.turtle import labelled_for_depth, list_heads
 Term = URIRef | BNode | Literal
 Triple = tuple[Term, Term, Term]
 
+_INTEGER, _BOOLEAN = str(XSD.integer), str(XSD.boolean)
 _PREDICATE_RANK = {str(RDF.type): 0, str(RDFS.label): 1}
 _SPECIAL_DATATYPES = frozenset(str(t) for t in (*_PLAIN_LITERAL_TYPES, *_NUMERIC_INF_NAN_LITERAL_TYPES))
 _ASCII_NAME = "A-Za-z0-9_.%()\\-"
@@ -151,6 +152,17 @@ _TYPE_KEY, _LABEL_KEY = str(RDF.type), str(RDFS.label)
 _FIRST_KEY, _REST_KEY, _NIL_KEY, _CLASS_KEY = str(RDF.first), str(RDF.rest), str(RDF.nil), str(RDFS.Class)
 
 
+class _Indents(dict):
+    """Depth -> its indentation (four spaces a level)."""
+
+    def __missing__(self, depth: int) -> str:
+        self[depth] = "    " * depth
+        return self[depth]
+
+
+_INDENTS = _Indents()
+
+
 def _term(key: str) -> Term:
     return BNode(key[1:]) if key[:1] == _BLANK else URIRef(key)
 
@@ -176,7 +188,7 @@ def _index(triples: Iterable[Triple]) -> tuple[dict, dict, set]:
         p = str(p)
         kind = o.__class__
         if kind is literal:
-            datatype = o.datatype
+            datatype = o._datatype
             if datatype is not None:
                 datatypes.add(str(datatype))
         else:
@@ -217,7 +229,8 @@ class _Writer:
         self.refs = refs
         self.names = names
         self.store_objects = store_objects
-        self.labels: dict[str, str] = {_TYPE_KEY: "a", _NIL_KEY: "()"}
+        self.labels: dict[str, str] = {_NIL_KEY: "()"}
+        self.verbs: dict[str, str] = {_TYPE_KEY: "a", _NIL_KEY: "()"}
         self.orders: dict[tuple[str, ...], list[str]] = {}
         self.done: set[str] = set()
         self.depth = 0
@@ -255,14 +268,24 @@ class _Writer:
         return found
 
     def literal(self, node: Literal) -> str:
-        datatype = node.datatype
-        if datatype is not None and str(datatype) in _SPECIAL_DATATYPES:
-            return node._literal_n3(use_plain=True, qname_callback=self.names.pname)
+        """A literal as rdflib's ``Literal._literal_n3(use_plain=True)`` writes it."""
+        datatype = node._datatype
+        if datatype is not None:
+            kind = str(datatype)
+            if kind in _SPECIAL_DATATYPES:
+                if node.value is not None:
+                    if kind == _INTEGER:
+                        return f"{node}"
+                    if kind == _BOOLEAN:
+                        return f"{node}".lower()
+                return node._literal_n3(use_plain=True, qname_callback=self.names.pname)
         if "\n" in node:
             encoded = node._quote_encode()
-        else:
+        elif "\\" in node or '"' in node or "\r" in node:
             encoded = '"' + node.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r") + '"'
-        language = node.language
+        else:
+            encoded = f'"{node}"'
+        language = node._language
         if language:
             return f"{encoded}@{language}"
         if datatype is not None:
@@ -292,26 +315,38 @@ class _Writer:
             if order is None:
                 order = self.orders[shape] = sorted(shape, key=_predicate_key)
         write = self.parts.append
-        label = self.label
-        first = True
+        labels, verbs = self.labels, self.verbs
+        refs = self.refs
+        done = self.done
+        # rdflib's ``(count == 1) and 0 or 1`` is 1 whatever the count: objects are one level in
+        depth = self.depth + 1
+        self.depth = depth
+        between = " ;\n" + _INDENTS[depth]
+        lead = " "
         for predicate in order:
-            if first:
-                write(" " + label(predicate))
-                first = False
-            else:
-                write(" ;\n" + "    " * (self.depth + 1) + label(predicate))
-            # rdflib's ``(count == 1) and 0 or 1`` is 1 whatever the count: one level more
-            self.depth += 1
+            verb = verbs.get(predicate)
+            if verb is None:
+                verb = verbs[predicate] = self.label(predicate)
             objects = props[predicate]
             if len(objects) == 1:
-                self.node(objects[0], False)
+                o = objects[0]
+                if o.__class__ is not str:
+                    write(lead + verb + " " + self.literal(o))
+                elif o[0] != _BLANK or o in done or refs[o] > 1:
+                    write(lead + verb + " " + (labels.get(o) or self.label(o)))
+                else:
+                    write(lead + verb)
+                    self.node(o, False)
             else:
+                write(lead + verb)
                 objects = self.sorted_objects(subject, predicate, objects)
                 self.node(objects[0], False)
+                comma = ",\n" + _INDENTS[depth + 1]
                 for o in objects[1:]:
-                    write(",\n" + "    " * (self.depth + 1))
+                    write(comma)
                     self.node(o, True)
-            self.depth -= 1
+            lead = between
+        self.depth = depth - 1
 
     def sorted_objects(self, subject: str, predicate: str, objects: list) -> list:
         """Objects in rdflib's term order: blank nodes, IRIs, then literals. With two literals
