@@ -189,6 +189,7 @@ def test_iris_with_and_without_prefixed_names():
     graph.add((RDF.type, RDFS.label, Literal("type")))
     graph.add((EX.s, RDFS.seeAlso, RDF.type))
     graph.add((EX.s, RDF.type, EX.Thing))
+    graph.add((EX.s, EX.empty, URIRef("")))
     graph.add((URIRef("http://www.w3.org/XML/1998/namespace"), EX.p, URIRef("http://www.w3.org/XML/1998/namespacex")))
     written = assert_same(graph).decode()
     assert "\nrdf:type rdfs:label" in written and "rdfs:seeAlso rdf:type" in written and " a <https://example.org/Thing>" in written

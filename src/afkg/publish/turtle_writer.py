@@ -332,7 +332,7 @@ class _Writer:
                 o = objects[0]
                 if o.__class__ is not str:
                     write(lead + verb + " " + self.literal(o))
-                elif o[0] != _BLANK or o in done or refs[o] > 1:
+                elif o[:1] != _BLANK or o in done or refs[o] > 1:
                     write(lead + verb + " " + (labels.get(o) or self.label(o)))
                 else:
                     write(lead + verb)
