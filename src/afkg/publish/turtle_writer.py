@@ -124,7 +124,8 @@ class _Names:
                 return None
             parts = (prefix, uri, "")
         prefix, namespace, local = parts
-        local = _BAD_PERCENT.sub("\\%", local.replace("(", "\\(").replace(")", "\\)"))
+        if "(" in local or ")" in local or "%" in local:
+            local = _BAD_PERCENT.sub("\\%", local.replace("(", "\\(").replace(")", "\\)"))
         if local.endswith("."):
             return None
         if prefix.startswith("_") or self.used.get(prefix, namespace) != namespace:
@@ -167,13 +168,14 @@ def _term(key: str) -> Term:
     return BNode(key[1:]) if key[:1] == _BLANK else URIRef(key)
 
 
-def _index(triples: Iterable[Triple]) -> tuple[dict, dict, set]:
+def _index(triples: Iterable[Triple]) -> tuple[dict, dict, set, dict]:
     """Subject -> predicate -> objects (in input order; IRIs and blank nodes as keys,
-    literals as they are), reference counts of keys in object position, and the
-    literals' datatypes."""
+    literals as they are), reference counts of keys in object position, the literals'
+    datatypes, and a subject that refers to each blank node."""
     index: dict = {}
     refs: dict = {}
     datatypes: set = set()
+    parents: dict = {}
     blank, uri, literal = BNode, URIRef, Literal
     for s, p, o in triples:
         kind = s.__class__
@@ -196,6 +198,7 @@ def _index(triples: Iterable[Triple]) -> tuple[dict, dict, set]:
                 o = str(o)
             elif kind is blank:
                 o = _BLANK + o
+                parents[o] = s
             else:
                 raise Unsupported(f"an object of type {kind.__name__}")
             refs[o] = refs.get(o, 0) + 1
@@ -208,7 +211,7 @@ def _index(triples: Iterable[Triple]) -> tuple[dict, dict, set]:
                 props[p] = [o]
             else:
                 objects.append(o)
-    return index, refs, datatypes
+    return index, refs, datatypes, parents
 
 
 def _object_key(term: object) -> tuple[int, str]:
@@ -223,7 +226,7 @@ def _predicate_key(key: str) -> tuple[int, str]:
 class _Writer:
     """The layout of rdflib's TurtleSerializer over an index of the triples."""
 
-    def __init__(self, index: dict, refs: dict, names: _Names,
+    def __init__(self, index: dict, refs: dict, parents: dict, names: _Names,
                  store_objects: Callable[[Term, Term], list[Term]] | None) -> None:
         self.index = index
         self.refs = refs
@@ -244,12 +247,7 @@ class _Writer:
                         and len(props[_REST_KEY]) == 1:
                     cells[s] = props[_REST_KEY][0]
         self.lists = list_heads(cells, _NIL_KEY)
-        parent = {}
-        for s, props in index.items():
-            for objects in props.values():
-                for o in objects:
-                    if o.__class__ is str and o[:1] == _BLANK and refs[o] == 1:
-                        parent[o] = s
+        parent = {o: s for o, s in parents.items() if refs[o] == 1}
         flat = {index[s][_REST_KEY][0] for s in self.lists if index[s][_REST_KEY][0] in self.lists}
         for node in labelled_for_depth(parent, flat):
             refs[node] = 2
@@ -422,7 +420,7 @@ def _subject_order(index: dict, refs: dict) -> list[str]:
 
 def _write(triples: Iterable[Triple], names: _Names,
            store_objects: Callable[[Term, Term], list[Term]] | None) -> bytes:
-    index, refs, datatypes = _index(triples)
+    index, refs, datatypes, parents = _index(triples)
     pname = names.pname
     for key in (*index, *refs):
         if key[:1] != _BLANK:
@@ -436,7 +434,7 @@ def _write(triples: Iterable[Triple], names: _Names,
     for predicate in predicates:
         pname(predicate)
     header = "".join(f"@prefix {prefix}: <{names.used[prefix]}> .\n" for prefix in sorted(names.used))
-    writer = _Writer(index, refs, names, store_objects)
+    writer = _Writer(index, refs, parents, names, store_objects)
     done = writer.done
     for subject in _subject_order(index, refs):
         if subject not in done:
