@@ -27,7 +27,7 @@ from afkg.graph import DATA_GRAPH_IRI, ONTOLOGY_GRAPH_IRI, SHAPES_GRAPH_IRI, Kno
 from afkg.namespaces import bind_prefixes
 from afkg.prefixes import PREFIXES
 from afkg.publish.canon import Triple, stable, stable_triples
-from afkg.publish.turtle import nquads_bytes, ntriples_bytes, to_turtle_bytes
+from afkg.publish.turtle import nquads_bytes, ntriples_bytes, to_turtle_bytes, triples_to_turtle_bytes
 
 METADATA_GRAPH_IRI = URIRef("https://w3id.org/afkg/graph/metadata")
 
@@ -139,11 +139,7 @@ def _union(graphs: dict[URIRef, set[Triple]]) -> set[Triple]:
 
 def _turtle(triples: Collection[Triple]) -> bytes:
     """Turtle of ``triples`` (blank nodes already labelled) with the project's prefixes."""
-    graph = Graph()
-    bind_prefixes(graph)
-    for triple in triples:
-        graph.add(triple)
-    return to_turtle_bytes(graph)
+    return triples_to_turtle_bytes(triples)
 
 
 def _trig(graphs: dict[URIRef, set[Triple]]) -> bytes:

@@ -1,20 +1,22 @@
 """Turtle, N-Triples and N-Quads writers that never recurse deeper than a bound.
 
-Turtle comes from rdflib's serializer, which nests a blank node used once as
-``[ … ]`` by calling itself once per level: a chain of a few hundred blank nodes
-exhausts Python's stack, and a cyclic RDF list makes its list check loop for
-ever. :class:`BoundedTurtleSerializer` keeps rdflib's output for ordinary graphs
-but, before writing, measures how deeply blank nodes would nest and gives every
-:data:`MAX_NESTING`-th level its label instead (``_:b…``, written as a subject of
-its own), and it decides which blank nodes are well-formed lists once, without
-loops that can run for ever.
+Turtle is written by :mod:`afkg.publish.turtle_writer`, which reproduces byte for byte
+what :class:`BoundedTurtleSerializer` (below, kept as the reference and as the fallback
+for graphs the fast writer does not handle) writes. That layout is rdflib's
+serializer's, which nests a blank node used once as ``[ … ]`` by calling itself once
+per level: a chain of a few hundred blank nodes exhausts Python's stack, and a cyclic
+RDF list makes its list check loop for ever. :class:`BoundedTurtleSerializer` keeps
+rdflib's output for ordinary graphs but, before writing, measures how deeply blank
+nodes would nest and gives every :data:`MAX_NESTING`-th level its label instead
+(``_:b…``, written as a subject of its own), and it decides which blank nodes are
+well-formed lists once, without loops that can run for ever.
 
 N-Triples and N-Quads are written line by line from the terms, lines sorted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from io import BytesIO
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -64,6 +66,12 @@ def _valid_lists(graph: Graph) -> set[Node]:
         predicates = sorted(p for p, _ in pairs)
         if predicates == sorted([RDF.first, RDF.rest]):
             cells[cell] = next(o for p, o in pairs if p == RDF.rest)
+    return list_heads(cells)
+
+
+def list_heads(cells: dict[Node, Node], nil: object = RDF.nil) -> set[Node]:
+    """Of the list cells (blank node -> its rdf:rest), those whose rests end in ``nil``
+    without a cycle."""
     valid: set[Node] = set()
     decided: set[Node] = set()
     for start in cells:
@@ -74,7 +82,7 @@ def _valid_lists(graph: Graph) -> set[Node]:
             seen.add(node)
             path.append(node)
             node = cells[node]
-        good = node == RDF.nil or node in valid
+        good = node == nil or node in valid
         for cell in path:
             decided.add(cell)
             if good:
@@ -91,6 +99,12 @@ def _too_deep(graph: Graph, references: dict[Node, int], lists: set[Node]) -> li
             parent[o] = s
     # a list's rdf:rest cells are written in one loop by rdflib: they add no depth
     flat = {o for s, _, o in graph.triples((None, RDF.rest, None)) if s in lists and o in lists}
+    return labelled_for_depth(parent, flat)
+
+
+def labelled_for_depth(parent: dict[Node, Node], flat: set[Node]) -> list[Node]:
+    """Given each blank node written nested (``[ … ]``) with the subject it is nested in,
+    and the list cells that add no depth, the nodes to write with labels instead."""
     depth: dict[Node, int] = {}
     forced: list[Node] = []
     for start in sorted(parent, key=str):
@@ -115,11 +129,39 @@ def _too_deep(graph: Graph, references: dict[Node, int], lists: set[Node]) -> li
     return forced
 
 
-def to_turtle_bytes(graph: Graph) -> bytes:
-    """``graph`` as Turtle (UTF-8), nesting bounded."""
+def rdflib_turtle_bytes(graph: Graph) -> bytes:
+    """``graph`` as Turtle (UTF-8) by :class:`BoundedTurtleSerializer`: the reference that
+    :func:`to_turtle_bytes` reproduces, and its fallback for graphs it does not handle."""
     stream = BytesIO()
     BoundedTurtleSerializer(graph).serialize(stream, encoding="utf-8")
     return stream.getvalue()
+
+
+def to_turtle_bytes(graph: Graph) -> bytes:
+    """``graph`` as Turtle (UTF-8), nesting bounded: the bytes of
+    :func:`rdflib_turtle_bytes`, written by :mod:`afkg.publish.turtle_writer`."""
+    from afkg.publish.turtle_writer import graph_turtle
+
+    written = graph_turtle(graph)
+    return written if written is not None else rdflib_turtle_bytes(graph)
+
+
+def triples_to_turtle_bytes(triples: Collection[tuple[Node, Node, Node]],
+                            namespaces: Mapping[str, str] | None = None) -> bytes:
+    """Turtle (UTF-8) of ``triples`` (no duplicates, blank nodes already labelled) with the
+    prefixes of ``namespaces`` (default: those of every graph afkg writes), without building
+    a Graph: the bytes :func:`to_turtle_bytes` writes for a Graph holding them."""
+    from afkg.publish.turtle_writer import Unsupported, export_namespaces, triples_turtle
+
+    try:
+        return triples_turtle(triples, namespaces)
+    except Unsupported:
+        graph = Graph(bind_namespaces="none")
+        for prefix, namespace in (export_namespaces() if namespaces is None else namespaces).items():
+            graph.bind(prefix, namespace, override=True, replace=True)
+        for triple in triples:
+            graph.add(triple)
+        return rdflib_turtle_bytes(graph)
 
 
 def _literal(term: Literal) -> str:
@@ -175,4 +217,5 @@ def nquads_bytes(graphs: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]]) -> 
     return sorted_lines(lines)
 
 
-__all__ = ["MAX_NESTING", "BoundedTurtleSerializer", "nquads_bytes", "nt_term", "ntriples_bytes", "to_turtle_bytes"]
+__all__ = ["MAX_NESTING", "BoundedTurtleSerializer", "labelled_for_depth", "list_heads", "nquads_bytes", "nt_term",
+           "ntriples_bytes", "rdflib_turtle_bytes", "to_turtle_bytes", "triples_to_turtle_bytes"]
