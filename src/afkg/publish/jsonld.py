@@ -62,7 +62,9 @@ def _key(term: dict[str, str]) -> tuple[str, ...]:
 def rdf_dataset(triples: Iterable[tuple[Node, Node, Node]]) -> dict[str, list[dict[str, Any]]]:
     """``triples`` as the RDF dataset pyld's ``from_rdf`` takes, in the order of their
     sorted N-Triples lines; a triple that pyld sees as the same as an earlier one
-    (a plain literal and the same one typed ``xsd:string``) is left out."""
+    (a plain literal and the same one typed ``xsd:string``) is left out. Language
+    tags are lower-cased, as pyld's expansion does, so that the result is already
+    in expanded form."""
     lines = {(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .", (s, p, o)) for s, p, o in triples}
     seen: set[tuple[tuple[str, ...], ...]] = set()
     default: list[dict[str, Any]] = []
@@ -71,6 +73,8 @@ def rdf_dataset(triples: Iterable[tuple[Node, Node, Node]]) -> dict[str, list[di
         key = (_key(triple["subject"]), _key(triple["predicate"]), _key(triple["object"]))
         if key not in seen:
             seen.add(key)
+            if "language" in triple["object"]:  # as pyld's expansion, which compaction skips, writes it
+                triple["object"]["language"] = triple["object"]["language"].lower()
             default.append(triple)
     return {"@default": default} if default else {}
 
