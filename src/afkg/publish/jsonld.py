@@ -41,22 +41,26 @@ def _subclasses(ontology: Graph, top: URIRef) -> list[str]:
     return sorted(f"afkg:{str(c)[len(namespace):]}" for c in found if str(c).startswith(namespace))
 
 
-def _term(term: Node) -> dict[str, str]:
-    """One rdflib term as pyld's RDF dataset holds it."""
+def _term(term: Node) -> tuple[dict[str, str], tuple[str, ...]]:
+    """One rdflib term as pyld's RDF dataset holds it (the language tag lower-cased,
+    as pyld's expansion writes it), and what pyld compares when it drops a repeated
+    triple (the language tag as it was)."""
     if isinstance(term, URIRef):
-        return {"type": "IRI", "value": str(term)}
+        return {"type": "IRI", "value": str(term)}, ("IRI", str(term))
     if isinstance(term, BNode):
-        return {"type": "blank node", "value": f"_:{term}"}
+        return {"type": "blank node", "value": f"_:{term}"}, ("blank node", f"_:{term}")
     if isinstance(term, Literal):
         if term.language:
-            return {"type": "literal", "datatype": _LANG_STRING, "language": term.language, "value": str(term)}
+            made = {"type": "literal", "datatype": _LANG_STRING, "language": term.language.lower(), "value": str(term)}
+            return made, ("literal", str(term), _LANG_STRING, term.language)
         datatype = str(term.datatype) if term.datatype else _XSD_STRING
-        return {"type": "literal", "datatype": datatype, "value": str(term)}
+        return {"type": "literal", "datatype": datatype, "value": str(term)}, ("literal", str(term), datatype, "")
     raise UsageError(f"not an RDF term: {term!r}")
 
 
-def _key(term: dict[str, str]) -> tuple[str, ...]:
-    return (term["type"], term["value"], term.get("datatype", ""), term.get("language", ""))
+def _line(triple: tuple[Node, Node, Node]) -> str:
+    s, p, o = triple
+    return f"{nt_term(s)} {nt_term(p)} {nt_term(o)} ."
 
 
 def rdf_dataset(triples: Iterable[tuple[Node, Node, Node]]) -> dict[str, list[dict[str, Any]]]:
@@ -64,18 +68,21 @@ def rdf_dataset(triples: Iterable[tuple[Node, Node, Node]]) -> dict[str, list[di
     sorted N-Triples lines; a triple that pyld sees as the same as an earlier one
     (a plain literal and the same one typed ``xsd:string``) is left out. Language
     tags are lower-cased, as pyld's expansion does, so that the result is already
-    in expanded form."""
-    lines = {(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .", (s, p, o)) for s, p, o in triples}
+    in expanded form. A term used many times is one shared dict (pyld only reads them)."""
+    made: dict[Node, tuple[dict[str, str], tuple[str, ...]]] = {}
     seen: set[tuple[tuple[str, ...], ...]] = set()
     default: list[dict[str, Any]] = []
-    for _line, (s, p, o) in sorted(lines, key=lambda pair: pair[0]):
-        triple = {"subject": _term(s), "predicate": _term(p), "object": _term(o)}
-        key = (_key(triple["subject"]), _key(triple["predicate"]), _key(triple["object"]))
+    for triple in sorted(set(triples), key=_line):
+        parts = []
+        for term in triple:
+            found = made.get(term)
+            if found is None:
+                found = made[term] = _term(term)
+            parts.append(found)
+        key = (parts[0][1], parts[1][1], parts[2][1])
         if key not in seen:
             seen.add(key)
-            if "language" in triple["object"]:  # as pyld's expansion, which compaction skips, writes it
-                triple["object"]["language"] = triple["object"]["language"].lower()
-            default.append(triple)
+            default.append({"subject": parts[0][0], "predicate": parts[1][0], "object": parts[2][0]})
     return {"@default": default} if default else {}
 
 
