@@ -6,8 +6,9 @@ blank nodes are relabelled from their content (and the graph they are in, see
 terms and sorted, Turtle and TriG come from rdflib's serializer (subjects and
 predicates sorted) with fixed prefixes and bounded nesting (see
 :mod:`afkg.publish.turtle`), RDF/XML from pyoxigraph fed sorted triples, and
-JSON-LD from pyld fed sorted N-Quads. None of them recurses once per level of
-nested blank nodes.
+JSON-LD from pyld fed the triples, already parsed, in sorted N-Triples order
+(see :mod:`afkg.publish.jsonld`). None of them recurses once per level of nested
+blank nodes.
 
 The export has four graphs: the ontology, the shapes, the data and the dataset
 metadata. TriG and N-Quads keep each in its named graph; the triple formats
@@ -17,6 +18,7 @@ write their union.
 from __future__ import annotations
 
 from collections.abc import Collection
+from itertools import chain
 from pathlib import PurePath
 
 from rdflib import Graph, URIRef
@@ -193,16 +195,16 @@ def export(kg: KnowledgeGraph, fmt: str, graph: str = "all", *,
         return _trig(graphs)
     if fmt == "nquads":
         return nquads_bytes(graphs)
+    if fmt == "jsonld":
+        from afkg.publish.context import load_context
+        from afkg.publish.jsonld import to_jsonld
+
+        context = load_context(kg.layout.context_file)
+        triples = chain.from_iterable(graphs.values())
+        return to_jsonld(triples, context, kg.ontology, context_url=context_url, frame=frame)
     union = _union(graphs)
     if fmt == "turtle":
         return _turtle(union)
     if fmt == "ntriples":
         return ntriples_bytes(union)
-    if fmt == "rdfxml":
-        return _rdfxml(union)
-    from afkg.publish.context import load_context
-    from afkg.publish.jsonld import to_jsonld
-
-    context = load_context(kg.layout.context_file)
-    nquads = ntriples_bytes(union).decode("utf-8")
-    return to_jsonld(nquads, context, kg.ontology, context_url=context_url, frame=frame)
+    return _rdfxml(union)

@@ -26,7 +26,7 @@ from typing import Any
 
 from afkg.errors import UsageError
 from afkg.prefixes import PREFIXES
-from afkg.query.terms import XSD, Term
+from afkg.query.terms import XSD, Term, to_rdflib
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -196,9 +196,9 @@ def _graph(result: GraphResult, fmt: str, context: dict[str, Any] | None) -> str
     if fmt == "jsonld":
         from afkg.publish.jsonld import to_jsonld
 
-        nquads = "".join(sorted(f"{t} .\n" for t in triples))
+        rdflib_triples = [(to_rdflib(s), to_rdflib(p), to_rdflib(o)) for s, p, o in result.triples]
         context = context or {"@context": dict(sorted(PREFIXES.items()))}
-        return to_jsonld(nquads, context, None).decode("utf-8")
+        return to_jsonld(rdflib_triples, context, None).decode("utf-8")
     if fmt == "turtle":
         used = {t.value for triple in result.triples for t in triple if t.kind == "uri"} | {
             t.datatype for triple in result.triples for t in triple if t.datatype}

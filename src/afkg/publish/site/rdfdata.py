@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from afkg.prefixes import PREFIXES
-from afkg.query.terms import Term, to_oxigraph
+from afkg.query.terms import Term, to_oxigraph, to_rdflib
 
 Triple = tuple[Term, Term, Term]
 
@@ -44,5 +44,6 @@ def serialize(triples: list[Triple], suffix: str, *, context: dict[str, Any] | N
     if suffix == "jsonld":
         from afkg.publish.jsonld import to_jsonld
 
-        return to_jsonld(ntriples(triples).decode("utf-8"), context or {"@context": {}}, None)  # type: ignore[arg-type]
+        rdflib_triples = [(to_rdflib(s), to_rdflib(p), to_rdflib(o)) for s, p, o in triples]
+        return to_jsonld(rdflib_triples, context or {"@context": {}}, None)
     raise ValueError(f"no serialisation for suffix {suffix!r}")
