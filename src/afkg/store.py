@@ -178,6 +178,8 @@ class Project:
     ill_typed: list[IllTypedLiteral] = field(default_factory=list)
     """Literals whose text is not a value of their datatype, with the file they are in."""
     convert: TermConverter = field(default_factory=TermConverter)
+    pairs: list[tuple[str, int, int]] = field(default_factory=list)
+    """Each pair folder's name and the slice ``[start, end)`` of ``triples["data"]`` read from it."""
 
     @cached_property
     def store(self) -> ox.Store:
@@ -230,7 +232,9 @@ def _load(layout: Layout) -> Project:
     sources: dict[str, Path] = {}
     documents: list[str] = []
     local_files: dict[str, str] = {}
+    pairs: list[tuple[str, int, int]] = []
     for pair in layout.pair_dirs():
+        start = len(data)
         for path in layout.turtle_files(pair):
             name = layout.display(path)
             found = parse_file(path, name)
@@ -245,12 +249,14 @@ def _load(layout: Layout) -> Project:
                 elif predicate == _LOCAL_FILE:
                     local_files.setdefault(subject.value, triple.object.value)
             data += found
+        pairs.append((pair.name, start, len(data)))
         for document in documents:
             local = local_files.get(document)
             if local is not None and document not in sources:
                 sources[document] = _local_file(pair, local, layout)
     triples["data"] = data
-    return Project(layout=layout, triples=triples, sources=sources, ill_typed=ill_typed, convert=convert)
+    return Project(layout=layout, triples=triples, sources=sources, ill_typed=ill_typed, convert=convert,
+                   pairs=pairs)
 
 
 __all__ = ["DATA_GRAPH", "ONTOLOGY_GRAPH", "PARTS", "SHAPES_GRAPH", "IllTypedLiteral", "Project",

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import XSD
@@ -235,24 +235,131 @@ def _lexical_forms(data: Graph) -> dict[Node, Node]:
     return forms
 
 
-def _project_typed(kg: KnowledgeGraph) -> tuple[pyoxigraph.Store, str, dict[Node, Node]]:
-    """The typed data of a loaded project without any rdflib graph: a store of it, its N-Triples
-    as the files write them (for rudof), and the lexical forms the store changes (see
-    :func:`_lexical_forms`)."""
+CHUNK_TRIPLES = 25_000
+"""About how many data triples rudof validates at a time (rudof needs some 17 KiB per triple)."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Part of the typed data that rudof validates on its own: some pairs' triples plus every
+    triple of the nodes they mention and of those nodes' values (two hops, all that shapes
+    made of predicate paths, sh:class and value tests look at). Only results about the
+    pairs' own nodes (``keep``) count; with ``keep`` None every result counts."""
+
+    ntriples: str
+    keep: frozenset[Node] | None
+
+
+def chunkable(core: Graph) -> bool:
+    """Whether the core shapes look no further than a focus node's values and their types: every
+    sh:path is a single predicate, and no sh:node or qualified shape navigates further."""
+    if any(True for _ in core.triples((None, SH.node, None))):
+        return False
+    if any(not isinstance(path, URIRef) for path in core.objects(None, SH.path)):
+        return False
+    for qualified in core.objects(None, SH.qualifiedValueShape):
+        if any(p in (SH.property, SH.path, SH.node, SH["class"]) for p in core.predicates(qualified)):
+            return False
+    return True
+
+
+def _chunk_worker(job: tuple[str, Graph, Graph, str]) -> list[tuple[Node, Node, Node]]:
+    ntriples, core, shapes, label = job
+    return list(_rudof_results(ntriples, core, shapes, label))  # terms pickle with their blank-node labels
+
+
+def _rudof_chunked(chunks: list[Chunk], core: Graph, shapes: Graph) -> Graph:
+    """rudof on each chunk (in worker processes when there are several), the results about each
+    chunk's own nodes merged, a result found in two chunks kept once."""
+    import multiprocessing
+    import os
+
+    jobs = [(chunk.ntriples, core, shapes, f"{number}-") for number, chunk in enumerate(chunks)]
+    if len(jobs) > 1 and (os.cpu_count() or 1) > 1:
+        with multiprocessing.get_context("fork").Pool(min(len(jobs), os.cpu_count() or 1),
+                                                      maxtasksperchild=1) as pool:
+            answers = pool.map(_chunk_worker, jobs, chunksize=1)
+    else:
+        answers = [_chunk_worker(job) for job in jobs]
+    nodes = set().union(*(chunk.keep or () for chunk in chunks))
+    merged = Graph()
+    seen: set[tuple[Node | None, ...]] = set()
+    fields = (SH.focusNode, SH.resultPath, SH.value, SH.sourceShape, SH.sourceConstraintComponent,
+              SH.resultMessage)
+    for number, (chunk, answer) in enumerate(zip(chunks, answers, strict=True)):
+        found = Graph()
+        for triple in answer:
+            found.add(triple)
+        for result in set(found.subjects(RDF.type, SH.ValidationResult)):
+            focus = found.value(result, SH.focusNode)
+            own = chunk.keep is None or focus in chunk.keep or (number == 0 and focus not in nodes)
+            key = tuple(found.value(result, f) for f in fields)
+            if own and key not in seen:
+                seen.add(key)
+                for triple in found.triples((result, None, None)):
+                    merged.add(triple)
+    return merged
+
+
+def _chunks(kg: KnowledgeGraph, typed: Callable[[list[Any]], list[Any]]) -> list[Chunk]:
+    """The project's data cut into chunks of whole pairs (see :class:`Chunk`)."""
+    import pyoxigraph
+
+    assert kg.project is not None
+    data = kg.project.triples["data"]
+    groups: list[tuple[int, int]] = []
+    for _name, start, end in kg.project.pairs:
+        if groups and groups[-1][1] == start and end - groups[-1][0] <= CHUNK_TRIPLES:
+            groups[-1] = (groups[-1][0], end)
+        else:
+            groups.append((start, end))
+    if len(groups) <= 1:
+        return [Chunk("".join(f"{t} .\n" for t in typed(data)), None)]
+    by_subject: dict[Any, list[int]] = {}
+    for number, triple in enumerate(data):
+        by_subject.setdefault(triple.subject, []).append(number)
+
+    def around(nodes: set[Any]) -> set[int]:
+        found: set[int] = set()
+        for node in nodes:
+            found.update(by_subject.get(node, ()))
+        return found
+
+    chunks = []
+    convert = kg.project.convert
+    for start, end in groups:
+        own = data[start:end]
+        near = {t.subject for t in own} | {t.object for t in own if not isinstance(t.object, pyoxigraph.Literal)}
+        first = around(near) | set(range(start, end))
+        further = {data[i].object for i in first if not isinstance(data[i].object, pyoxigraph.Literal)} - near
+        chosen = [data[i] for i in sorted(first | around(further))]
+        chunks.append(Chunk("".join(f"{t} .\n" for t in typed(chosen)), frozenset(convert(n) for n in near)))
+    return chunks
+
+
+def _project_typed(kg: KnowledgeGraph, *, chunked: bool
+                   ) -> tuple[pyoxigraph.Store, list[Chunk], dict[Node, Node]]:
+    """The typed data of a loaded project without any rdflib graph: a store of it, the chunks
+    rudof reads (the N-Triples as the files write them; one chunk unless ``chunked``), and the
+    lexical forms the store changes (see :func:`_lexical_forms`)."""
     import pyoxigraph
 
     assert kg.project is not None
     rdf_type = pyoxigraph.NamedNode(str(RDF.type))
     closure = {pyoxigraph.NamedNode(str(cls)): [pyoxigraph.NamedNode(str(up)) for up in sorted(ups)]
                for cls, ups in superclasses(kg.ontology).items() if isinstance(cls, URIRef)}
+
+    def typed(triples: list[Any]) -> list[Any]:
+        """``triples`` and the superclass types their rdf:type triples bring."""
+        added = {pyoxigraph.Triple(t.subject, rdf_type, up) for t in triples
+                 if t.predicate == rdf_type and t.object in closure for up in closure[t.object]}
+        return [*triples, *added]
+
     data = kg.project.triples["data"]
-    added = {pyoxigraph.Triple(t.subject, rdf_type, up) for t in data
-             if t.predicate == rdf_type and t.object in closure for up in closure[t.object]}
-    triples = [*data, *added]
     store = pyoxigraph.Store()
     default = pyoxigraph.DefaultGraph()
-    store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, default) for t in triples)
-    ntriples = "".join(f"{t} .\n" for t in triples)
+    store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, default) for t in typed(data))
+    chunks = _chunks(kg, typed) if chunked else [Chunk("".join(f"{t} .\n" for t in typed(data)), None)]
     convert = kg.project.convert
     literals = {t.object for t in data if isinstance(t.object, pyoxigraph.Literal) and not t.object.language
                 and t.object.datatype.value != str(XSD.string)}
@@ -267,7 +374,7 @@ def _project_typed(kg: KnowledgeGraph) -> tuple[pyoxigraph.Store, str, dict[Node
         stored = convert(quad.object)
         if stored != original or str(stored) != str(original):
             forms.setdefault(stored, original)
-    return store, ntriples, forms
+    return store, chunks, forms
 
 
 def _run_rudof(data: Graph, shapes: Graph) -> Graph:
@@ -276,7 +383,8 @@ def _run_rudof(data: Graph, shapes: Graph) -> Graph:
 
 
 def run_rudof_store(store: pyoxigraph.Store, shapes: Graph, *,
-                    lexical: Mapping[Node, Node] | None = None, ntriples: str | None = None) -> Graph:
+                    lexical: Mapping[Node, Node] | None = None, ntriples: str | None = None,
+                    chunks: list[Chunk] | None = None) -> Graph:
     """Validate the default graph of ``store`` (the typed data): rudof runs the shapes without
     their SHACL-SPARQL constraints, and :mod:`afkg.sparql_constraints` runs those once each over
     the store. The results graph has the vocabulary of pySHACL's.
@@ -284,19 +392,22 @@ def run_rudof_store(store: pyoxigraph.Store, shapes: Graph, *,
     ``lexical`` maps literals as the store holds them to the form the data was written in (see
     :func:`_lexical_forms`); without it a value is reported as the store holds it. ``ntriples``,
     when given, is the same data as written in the files: rudof then reads it instead of the
-    store's canonical forms (so sh:datatype sees an xsd:positiveInteger as such)."""
+    store's canonical forms (so sh:datatype sees an xsd:positiveInteger as such). ``chunks``, when
+    given, replace ``ntriples``: rudof then validates each chunk on its own (see :class:`Chunk`)."""
     import pyoxigraph
 
     from afkg import sparql_constraints
 
     plan = sparql_constraints.plan(shapes)
     core = sparql_constraints.without(shapes, plan.handled())
-    if ntriples is None:
+    if chunks is not None:
+        results = _rudof_chunked(chunks, core, shapes)
+    elif ntriples is None:
         dumped = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
         results = _rudof_results(dumped.decode("utf-8") if dumped else "", core, shapes)
     else:
         results = _rudof_results(ntriples, core, shapes)
-    if lexical and ntriples is None:
+    if lexical and ntriples is None and chunks is None:
         for predicate in (SH.value, SH.focusNode):
             for triple in list(results.triples((None, predicate, None))):
                 if triple[2] in lexical:
@@ -306,8 +417,9 @@ def run_rudof_store(store: pyoxigraph.Store, shapes: Graph, *,
     return results
 
 
-def _rudof_results(ntriples: str, core: Graph, shapes: Graph) -> Graph:
-    """rudof's report on the data (N-Triples) against the shapes ``core``, as a results graph."""
+def _rudof_results(ntriples: str, core: Graph, shapes: Graph, label: str = "") -> Graph:
+    """rudof's report on the data (N-Triples) against the shapes ``core``, as a results graph
+    (result nodes named ``urn:afkg:rudof-result:<label><n>``)."""
     import pyrudof
 
     named, back = _named_property_shapes(core)
@@ -319,7 +431,7 @@ def _rudof_results(ntriples: str, core: Graph, shapes: Graph) -> Graph:
     if report.conforms:
         return results
     for number, entry in enumerate(report):
-        node = URIRef(f"urn:afkg:rudof-result:{number}")
+        node = URIRef(f"urn:afkg:rudof-result:{label}{number}")
         results.add((node, RDF.type, SH.ValidationResult))
         results.add((node, SH.focusNode, _rudof_term(entry.focus_node)))
         results.add((node, SH.sourceShape, _rudof_term(entry.source_shape)))
@@ -440,8 +552,12 @@ def shacl_results(kg: KnowledgeGraph, *, engine: str = "rudof") -> list[Result]:
     disable_rdflib_network()
     try:
         if engine == "rudof" and kg.project is not None:
-            store, ntriples, lexical = _project_typed(kg)
-            results_graph = run_rudof_store(store, kg.shapes, lexical=lexical, ntriples=ntriples)
+            from afkg import sparql_constraints
+
+            core = sparql_constraints.without(kg.shapes, sparql_constraints.plan(kg.shapes).handled())
+            chunked = chunkable(core) and not any(True for _ in core.triples((None, SH.sparql, None)))
+            store, chunks, lexical = _project_typed(kg, chunked=chunked)
+            results_graph = run_rudof_store(store, kg.shapes, lexical=lexical, chunks=chunks)
         else:
             data = typed_data(kg)
             results_graph = _run_pyshacl(data, kg.shapes) if engine == "pyshacl" else _run_rudof(data, kg.shapes)
