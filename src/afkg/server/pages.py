@@ -92,7 +92,8 @@ def site_of(app: Any) -> Site:
             if site is None:
                 from afkg.publish.site import Site
 
-                site = Site.from_layout(app.state.service.layout, runner=_runner(app))
+                service = app.state.service
+                site = Site.from_layout(service.layout, runner=_runner(app), kg=service.kg)
                 app.state.site = site
     return site
 

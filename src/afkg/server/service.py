@@ -11,6 +11,7 @@ from afkg.server.config import ServerConfig
 from afkg.server.workers import QueryPool, WorkerSpec
 
 if TYPE_CHECKING:
+    from afkg.graph import KnowledgeGraph
     from afkg.query.catalogue import StoredQuery
 
 
@@ -24,15 +25,18 @@ class Service:
     counts: dict[str, int]
     pool: QueryPool
     cache: dict[Any, bytes] = field(default_factory=dict)
+    kg: KnowledgeGraph | None = None
+    """The project as loaded and validated at start (None when served from a store)."""
 
     @classmethod
     def load(cls, config: ServerConfig) -> Service:
         """Load and check the project of ``config`` (validated unless read from a store built
         validated by ``afkg build --store``); an AfkgError says why it cannot be served."""
         from afkg.query.catalogue import Catalogue
-        from afkg.server.store import graph_counts, load_files, open_store
+        from afkg.server.store import DATA_GRAPH, ONTOLOGY_GRAPH, graph_counts, open_store
 
         layout = default_layout(config.root)
+        kg = None
         if config.store:
             store = open_store(config.store)
             counts = graph_counts(store)
@@ -41,16 +45,18 @@ class Service:
             from afkg.graph import load
             from afkg.validate import validate
 
-            report = validate(load(layout))
+            kg = load(layout)
+            report = validate(kg)
             if not report.conforms:
                 count = len(report.results)
                 raise NotConforming(f"the graph does not conform to its shapes ({count} problem"
                                     f"{'s' if count != 1 else ''}); run 'afkg validate' for the report")
-            counts = graph_counts(load_files(layout))
+            counts = {name: count for name, count in graph_counts(kg.store).items()
+                      if name in (ONTOLOGY_GRAPH, DATA_GRAPH)}
         queries = {q.name: q for q in Catalogue(layout).all()}
         spec = WorkerSpec(root=str(layout.root), store=config.store, allow_service=config.allow_service)
         pool = QueryPool(spec, size=config.max_concurrent, max_queued=config.max_queued, timeout=config.timeout)
-        return cls(config=config, layout=layout, queries=queries, counts=counts, pool=pool)
+        return cls(config=config, layout=layout, queries=queries, counts=counts, pool=pool, kg=kg)
 
     def start(self) -> None:
         """Start the workers (each loads the store) and wait for them."""

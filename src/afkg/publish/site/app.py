@@ -101,12 +101,14 @@ class Site:
         self._store = store
 
     @classmethod
-    def from_layout(cls, layout: Layout, *, runner: Runner | None = None, sparql_endpoint: str = "/sparql") -> Site:
-        """Load the project at ``layout`` (the rdflib graph and a pyoxigraph store) and build its site."""
+    def from_layout(cls, layout: Layout, *, runner: Runner | None = None, sparql_endpoint: str = "/sparql",
+                    kg: KnowledgeGraph | None = None) -> Site:
+        """Build the site of the project at ``layout``: ``kg`` if it is already loaded, else loaded now
+        (the graph), and a pyoxigraph store of its ontology and data."""
         from afkg.graph import load
         from afkg.query.engines import OxigraphEngine
 
-        kg = load(layout)
+        kg = kg if kg is not None else load(layout)
         engine = OxigraphEngine(layout)
         site = cls(kg, engine.store, runner=runner, sparql_endpoint=sparql_endpoint)
         site._engine = engine
