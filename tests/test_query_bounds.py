@@ -198,3 +198,29 @@ def test_a_huge_literal_in_the_data_is_one_line(project_copy):
     big.write_text('<http://x.example/a> <http://x.example/b> "' + "a" * (20 << 20) + '" .\n', encoding="utf-8")
     result = invoke("--root", str(project_copy), "query", "run", "trade-by-year")
     assert "huge.ttl" in one_line_error(result, 2)
+
+
+@pytest.mark.parametrize("value", ["0", "63", "-5", "1.5", "lots", "99999999999", "1048577"])
+def test_max_memory_must_be_whole_mib_in_range(value):
+    from click.testing import CliRunner
+
+    from afkg.cli import cli
+
+    result = CliRunner().invoke(cli, ["query", "run", "trade-by-year", "--max-memory", value])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and "--max-memory must be a whole number of MiB" in result.output
+
+
+def test_max_memory_bounds_the_query_child():
+    """A query that needs more than --max-memory stops with exit 1 and one line; with room it runs."""
+    from click.testing import CliRunner
+
+    from afkg.cli import cli
+
+    heavy = "SELECT ?a ?d ?g WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g"
+    runner = CliRunner()
+    stopped = runner.invoke(cli, ["query", "exec", "-", "--max-memory", "64", "--timeout", "120"], input=heavy)
+    assert stopped.exit_code == 1, stopped.output
+    assert stopped.output.count("\n") == 1 and "memory" in stopped.output
+    fine = runner.invoke(cli, ["query", "run", "trade-by-year", "--max-memory", "2048", "--format", "csv"])
+    assert fine.exit_code == 0 and fine.output.startswith("year,")

@@ -349,8 +349,18 @@ def _max_rows_value(ctx: click.Context, param: click.Parameter, value: str) -> i
     return parse_max_rows(value, "--max-rows")
 
 
+def _max_memory_value(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    from afkg.query.limits import parse_max_memory
+
+    return parse_max_memory(value, "--max-memory")
+
+
 def _run_options(function: Any) -> Any:
     """The options shared by ``query run`` and ``query exec``."""
+    function = click.option("--max-memory", default="1024", show_default=True, metavar="MIB",
+                            callback=_max_memory_value,
+                            help="Stop the query when loading the graph and running it need more than MIB "
+                                 "MiB of memory; exit 1, nothing written.")(function)
     function = click.option("--max-rows", default="100000", show_default=True, metavar="N",
                             callback=_max_rows_value,
                             help="Keep at most N rows (or triples); a warning says when rows were dropped.")(function)
@@ -380,8 +390,9 @@ def _run_options(function: Any) -> Any:
 
 def _run_bounded_query(session: Session, load: Any, params: tuple[str, ...], fmt: str | None, engine: str,
                        output: Path | None, allow: tuple[str, ...], redirects: tuple[str, ...],
-                       timeout: float, max_rows: int, endpoint: str | None = None) -> None:
-    """Run the query ``load()`` gives in a child process bounded by ``timeout`` (and memory),
+                       timeout: float, max_rows: int, endpoint: str | None = None,
+                       max_memory: int | None = None) -> None:
+    """Run the query ``load()`` gives in a child process bounded by ``timeout`` (and ``max_memory`` bytes),
     keep at most ``max_rows`` rows, and print or write the rendered result."""
     from afkg.query.catalogue import execute
     from afkg.query.engines import get_engine
@@ -403,7 +414,8 @@ def _run_bounded_query(session: Session, load: Any, params: tuple[str, ...], fmt
             context = load_context(layout.context_file)
         return render(result, fmt, context=context), bool(getattr(result, "truncated", False))
 
-    text, truncated = run_bounded(work, timeout=timeout)
+    text, truncated = (run_bounded(work, timeout=timeout) if max_memory is None
+                       else run_bounded(work, timeout=timeout, memory=max_memory))
     _emit(text, output)
     if truncated:
         click.echo(f"afkg: warning: results truncated to {max_rows} rows (--max-rows)", err=True)
@@ -464,20 +476,21 @@ def query_show(session: Session, name: str) -> None:
 @click.pass_obj
 def query_run(session: Session, name: str, params: tuple[str, ...], fmt: str | None, engine: str,
               output: Path | None, allow: tuple[str, ...], redirects: tuple[str, ...], timeout: float,
-              max_rows: int, endpoint: str | None) -> None:
+              max_rows: int, endpoint: str | None, max_memory: int) -> None:
     """Run the stored query NAME and print its results.
 
     Nothing is fetched but allow-listed SERVICE endpoints: Wikidata's query service,
     --allow-service URLs and $AFKG_ALLOWED_SERVICES (comma-separated URLs). Redirects
     are never followed. The query stops after --timeout seconds (exit 1, nothing
-    written) and keeps at most --max-rows rows.
+    written), or when it needs more than --max-memory MiB, and keeps at most
+    --max-rows rows.
     """
     from afkg.query.catalogue import Catalogue
 
     catalogue = Catalogue(session.layout)
     stored = catalogue.get(name)
     _run_bounded_query(session, lambda: stored, params, fmt, engine, output, allow, redirects, timeout, max_rows,
-                       endpoint)
+                       endpoint, max_memory)
 
 
 @query.command("exec")
@@ -486,10 +499,10 @@ def query_run(session: Session, name: str, params: tuple[str, ...], fmt: str | N
 @click.pass_obj
 def query_exec(session: Session, source: str, params: tuple[str, ...], fmt: str | None, engine: str,
                output: Path | None, allow: tuple[str, ...], redirects: tuple[str, ...], timeout: float,
-               max_rows: int, endpoint: str | None) -> None:
+               max_rows: int, endpoint: str | None, max_memory: int) -> None:
     """Run an ad-hoc query from SOURCE (a file, or - for standard input), at most 1 MiB.
 
-    The same allow-list, --timeout and --max-rows as 'query run' apply;
+    The same allow-list, --timeout, --max-memory and --max-rows as 'query run' apply;
     $AFKG_ALLOWED_SERVICES adds allowed SERVICE endpoints.
     """
     from afkg.errors import UsageError
@@ -508,7 +521,7 @@ def query_exec(session: Session, source: str, params: tuple[str, ...], fmt: str 
         name = source
         text = read_query_file(Path(source))
     _run_bounded_query(session, lambda: from_text(text, name), params, fmt, engine, output, allow, redirects,
-                       timeout, max_rows, endpoint)
+                       timeout, max_rows, endpoint, max_memory)
 
 
 @query.command("lint")

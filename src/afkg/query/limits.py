@@ -59,6 +59,15 @@ def parse_max_rows(value: str | int, option: str = "--max-rows") -> int:
     return int(text)
 
 
+def parse_max_memory(value: str | int, option: str = "--max-memory") -> int:
+    """A memory bound in bytes from ``value`` in MiB: a whole number from 64 to 1048576, else a one-line
+    UsageError."""
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 8 or not 64 <= int(text) <= 1 << 20:
+        raise UsageError(f"{option} must be a whole number of MiB from 64 to 1048576, got {str(value)[:40]!r}")
+    return int(text) << 20
+
+
 def _address_space() -> int:
     """Bytes of address space this process uses now."""
     try:
