@@ -273,9 +273,12 @@ def _rudof_chunked(chunks: list[Chunk], core: Graph, shapes: Graph) -> Graph:
     chunk's own nodes merged, a result found in two chunks kept once."""
     import multiprocessing
     import os
+    import threading
 
     jobs = [(chunk.ntriples, core, shapes, f"{number}-") for number, chunk in enumerate(chunks)]
-    if len(jobs) > 1 and (os.cpu_count() or 1) > 1:
+    # Forked workers only from a single-threaded process (the CLI): a fork taken while another thread
+    # holds a lock (a server, a test runner) can leave the child waiting for ever.
+    if len(jobs) > 1 and (os.cpu_count() or 1) > 1 and threading.active_count() == 1:
         with multiprocessing.get_context("fork").Pool(min(len(jobs), os.cpu_count() or 1),
                                                       maxtasksperchild=1) as pool:
             answers = pool.map(_chunk_worker, jobs, chunksize=1)
