@@ -182,12 +182,14 @@ def steps(root: Path, out: Path) -> list[tuple[str, list[str], str, list[str]]]:
         (f"query run {QUERY_FAST} (oxigraph)", afkg + ["query", "run", QUERY_FAST, "--format", "csv"],
          "pyoxigraph load + query", python(ox_load + _QUERY_OX.format(name=QUERY_FAST))),
         (f"query run {QUERY_FAST} (rdflib)",
-         afkg + ["query", "run", QUERY_FAST, "--engine", "rdflib", "--format", "csv", "--max-memory", "8192"],
+         afkg + ["query", "run", QUERY_FAST, "--engine", "rdflib", "--format", "csv", "--max-memory", "8192",
+                  "--timeout", "600"],
          "rdflib load + query", python(rdf_load + _QUERY_RDFLIB.format(name=QUERY_FAST))),
         (f"query run {QUERY_SLOW} (oxigraph)", afkg + ["query", "run", QUERY_SLOW, "--format", "csv"],
          "pyoxigraph load + query", python(ox_load + _QUERY_OX.format(name=QUERY_SLOW))),
         (f"query run {QUERY_SLOW} (rdflib)",
-         afkg + ["query", "run", QUERY_SLOW, "--engine", "rdflib", "--format", "csv", "--max-memory", "8192"],
+         afkg + ["query", "run", QUERY_SLOW, "--engine", "rdflib", "--format", "csv", "--max-memory", "8192",
+                  "--timeout", "600"],
          "rdflib load + query", python(rdf_load + _QUERY_RDFLIB.format(name=QUERY_SLOW))),
     ]
 
