@@ -50,4 +50,4 @@ def test_second_relation_trade_total_is_checked(project_copy):
                      encoding="utf-8")
     result = CliRunner().invoke(cli, ["--root", str(project_copy), "validate"])
     assert result.exit_code == 1
-    assert "Total trade 10000000 differs from exports 5000000 plus imports 3000000" in result.output
+    assert "Total trade 10000000.0 differs from exports 5000000.0 plus imports 3000000.0" in result.output
