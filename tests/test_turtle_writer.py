@@ -21,7 +21,7 @@ from afkg.namespaces import bind_prefixes
 from afkg.prefixes import PREFIXES
 from afkg.publish import export as export_module
 from afkg.publish.canon import stable
-from afkg.publish.export import _trig, _union, named_graphs
+from afkg.publish.export import _trig, named_graphs, named_triples
 from afkg.publish.turtle import MAX_NESTING, rdflib_turtle_bytes, to_turtle_bytes, triples_to_turtle_bytes
 from afkg.publish.turtle_writer import Unsupported, _split, graph_turtle, triples_turtle
 from test_turtle_properties import graphs as property_graphs
@@ -48,6 +48,16 @@ def labelled(graph: Graph) -> Graph:
     return stable(graph)
 
 
+def _union(graphs: dict[URIRef, Graph]) -> Graph:
+    """The union of the export's named graphs as one Graph with the project's prefixes."""
+    union = Graph()
+    bind_prefixes(union)
+    for graph in graphs.values():
+        for triple in graph:
+            union.add(triple)
+    return union
+
+
 @pytest.fixture(scope="module")
 def article_graphs():
     return named_graphs(load())
@@ -66,10 +76,19 @@ def test_article_triples_without_a_graph(article_graphs):
     assert triples_to_turtle_bytes(list(union)) == rdflib_turtle_bytes(union)
 
 
-def test_article_trig(article_graphs, monkeypatch):
-    written = _trig(article_graphs)
-    monkeypatch.setattr(export_module, "to_turtle_bytes", rdflib_turtle_bytes)
-    assert written == _trig(article_graphs)
+def test_article_trig(monkeypatch):
+    parts = named_triples(load())
+    written = _trig(parts)
+
+    def with_rdflib(triples):
+        graph = Graph()
+        bind_prefixes(graph)
+        for triple in triples:
+            graph.add(triple)
+        return rdflib_turtle_bytes(graph)
+
+    monkeypatch.setattr(export_module, "_turtle", with_rdflib)
+    assert written == _trig(parts)
 
 
 @pytest.fixture(scope="module")
