@@ -31,7 +31,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Node, URIRef, Variable
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.namespace import OWL, RDF, RDFS
 
 from afkg.errors import InputError
 from afkg.namespaces import SH
@@ -416,18 +416,11 @@ def oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 def rdflib_term(term: Any) -> Node:
-    """A pyoxigraph term as an rdflib term (an xsd:string literal as a plain one)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise InputError(f"a SPARQL constraint returned a term afkg cannot report: {term!r}")
+    """A pyoxigraph term as an rdflib term (an xsd:string literal as a plain one), as
+    :class:`afkg.store.TermConverter` converts it."""
+    from afkg.store import TermConverter
+
+    return TermConverter.convert_term(term)
 
 
 def _sparql_term(term: Node) -> str | None:

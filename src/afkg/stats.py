@@ -99,19 +99,19 @@ class Stats:
 def compute(kg: KnowledgeGraph) -> Stats:
     """Count triples, typed entities and facts of ``kg``, by SPARQL aggregates on its store."""
     from afkg.publish.export import distribution_names
-    from afkg.publish.metadata import DATASET_IRI, _rows, describe
+    from afkg.publish.metadata import DATASET_IRI, describe, select_rows
 
     def count(query: str, graphs: tuple[str, ...]) -> int:
-        return int(_rows(kg, query, graphs)[0]["n"].toPython())
+        return int(select_rows(kg, query, graphs)[0]["n"].toPython())
 
     merged = (ONTOLOGY_GRAPH, DATA_GRAPH)
     per_class = {short(row["class"]) or str(row["class"]): int(row["n"].toPython())
-                 for row in _rows(kg, _PER_CLASS, (DATA_GRAPH,))}
-    sections = _rows(kg, _SECTIONS, merged)
+                 for row in select_rows(kg, _PER_CLASS, (DATA_GRAPH,))}
+    sections = select_rows(kg, _SECTIONS, merged)
     several = len({row["document"] for row in sections}) > 1
     names = {row["s"]: (f"{row.get('title') or row['document']} › {row['label']}" if several else str(row["label"]))
              for row in sections}
-    citing = {row["section"]: int(row["n"].toPython()) for row in _rows(kg, _CITING, merged)}
+    citing = {row["section"]: int(row["n"].toPython()) for row in select_rows(kg, _CITING, merged)}
     per_section: dict[str, int] = {}
     for section, name in names.items():
         per_section[name] = per_section.get(name, 0) + citing.get(section, 0)

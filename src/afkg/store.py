@@ -112,11 +112,12 @@ class TermConverter:
     def __call__(self, term: Any) -> Node:
         found = self._cache.get(term)
         if found is None:
-            found = self._cache[term] = self._convert(term)
+            found = self._cache[term] = self.convert_term(term)
         return found
 
     @staticmethod
-    def _convert(term: Any) -> Node:
+    def convert_term(term: Any) -> Node:
+        """One term converted, without the cache."""
         import pyoxigraph as ox
         from rdflib import BNode, Literal, URIRef
 

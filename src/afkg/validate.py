@@ -620,7 +620,7 @@ def _first_per(rows: list[dict[str, Node]], *keys: str) -> list[dict[str, Node]]
 def quote_results(kg: KnowledgeGraph) -> list[Result]:
     """Check that every passage's quote occurs verbatim in its document's text file, in its own
     section, and that every section label is a heading of that file (asked of the store by SPARQL)."""
-    from afkg.publish.metadata import _rows
+    from afkg.publish.metadata import select_rows
     from afkg.store import DATA_GRAPH
 
     texts: dict[Node, str] = {}
@@ -634,7 +634,7 @@ def quote_results(kg: KnowledgeGraph) -> list[Result]:
         return sections_of[document]
 
     results: list[Result] = []
-    for row in _first_per(_rows(kg, _PASSAGES, (DATA_GRAPH,)), "passage", "quote"):
+    for row in _first_per(select_rows(kg, _PASSAGES, (DATA_GRAPH,)), "passage", "quote"):
         passage, quote, section = row["passage"], row["quote"], row.get("section")
         document = row.get("document")
         if document not in texts:
@@ -660,7 +660,7 @@ def quote_results(kg: KnowledgeGraph) -> list[Result]:
                 message=f"The quote is not in the section {str(label)!r} of {shown}, where the passage says it is.",
                 check="provenance",
             ))
-    for row in _rows(kg, _SECTION_LABELS, (DATA_GRAPH,)):
+    for row in select_rows(kg, _SECTION_LABELS, (DATA_GRAPH,)):
         section, document, label = row["section"], row["document"], row["label"]
         if document not in texts:
             continue

@@ -24,7 +24,7 @@ _DRAFT_GRAPH = "urn:afkg:graph:metadata-draft"
 """Where the description waits in the store while the counts of the whole export are taken."""
 
 
-def _rows(kg: KnowledgeGraph, query: str, graphs: tuple[str, ...] = (DATA_GRAPH,)) -> list[dict[str, Node]]:
+def select_rows(kg: KnowledgeGraph, query: str, graphs: tuple[str, ...] = (DATA_GRAPH,)) -> list[dict[str, Node]]:
     """The solutions of ``query`` over the union of ``graphs``, as rdflib terms (unbound variables left out)."""
     import pyoxigraph as ox
 
@@ -39,7 +39,7 @@ def _rows(kg: KnowledgeGraph, query: str, graphs: tuple[str, ...] = (DATA_GRAPH,
 
 def _vocabularies(kg: KnowledgeGraph) -> list[URIRef]:
     """Namespaces of the known prefixes whose terms are used as predicates or classes (ontology and data)."""
-    used = {str(row["t"]) for row in _rows(kg, """
+    used = {str(row["t"]) for row in select_rows(kg, """
         SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } }""", (ONTOLOGY_GRAPH, DATA_GRAPH))}
     vocabularies = []
     for prefix, namespace in sorted(PREFIXES.items()):
@@ -70,7 +70,7 @@ def describe(kg: KnowledgeGraph, distributions: dict[str, str] | None = None) ->
     graph = Graph()
     bind_prefixes(graph)
     ds = DATASET_IRI
-    labels = _grouped(_rows(kg, "SELECT ?r ?label WHERE { ?r a afkg:BilateralRelation "
+    labels = _grouped(select_rows(kg, "SELECT ?r ?label WHERE { ?r a afkg:BilateralRelation "
                                 "OPTIONAL { ?r rdfs:label ?label } }"), "r", "label")
     relations = sorted((str(min(found, key=str)) if found else "None", r) for r, found in labels.items())
     names = ", ".join(label for label, _ in relations) or "bilateral relations"
@@ -82,7 +82,7 @@ def describe(kg: KnowledgeGraph, distributions: dict[str, str] | None = None) ->
         "each fact with the passage of the article it is drawn from.", lang="en")))
     graph.add((ds, DCTERMS.license, LICENSE))
     graph.add((ds, DCTERMS.conformsTo, URIRef("https://w3id.org/afkg/ontology")))
-    subsets = _grouped(_rows(kg, "SELECT ?s ?created WHERE { ?s a void:Dataset FILTER isIRI(?s) "
+    subsets = _grouped(select_rows(kg, "SELECT ?s ?created WHERE { ?s a void:Dataset FILTER isIRI(?s) "
                                  "OPTIONAL { ?s dcterms:created ?created FILTER isLiteral(?created) } }"),
                        "s", "created")
     created: list[Any] = []
@@ -91,7 +91,7 @@ def describe(kg: KnowledgeGraph, distributions: dict[str, str] | None = None) ->
         created += subsets[subset]
     if created:
         graph.add((ds, DCTERMS.created, max(created, key=str)))
-    documents = _rows(kg, """SELECT ?d ?origin ?title WHERE { ?d a afkg:SourceDocument
+    documents = select_rows(kg, """SELECT ?d ?origin ?title WHERE { ?d a afkg:SourceDocument
         { ?d dcterms:source ?origin } UNION { ?d dcterms:title ?title } UNION { } }""")
     for document in sorted({row["d"] for row in documents}):
         graph.add((ds, DCTERMS.source, document))
@@ -101,12 +101,12 @@ def describe(kg: KnowledgeGraph, distributions: dict[str, str] | None = None) ->
             graph.add((row["d"], DCTERMS.source, row["origin"]))
         if "title" in row:
             graph.add((row["d"], DCTERMS.title, row["title"]))
-    entities = _rows(kg, """SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?type FILTER isIRI(?s)
+    entities = select_rows(kg, """SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?type FILTER isIRI(?s)
         FILTER NOT EXISTS { ?s a void:Dataset } }""")[0]["n"]
     graph.add((ds, VOID.uriSpace, Literal(str(RES))))
     for vocabulary in _vocabularies(kg):
         graph.add((ds, VOID.vocabulary, vocabulary))
-    parties = _grouped(_rows(kg, "SELECT ?r ?party WHERE { ?r a afkg:BilateralRelation "
+    parties = _grouped(select_rows(kg, "SELECT ?r ?party WHERE { ?r a afkg:BilateralRelation "
                                  "OPTIONAL { ?r afkg:party ?party } }"), "r", "party")
     for _, relation in relations:
         graph.add((ds, VOID.exampleResource, relation))
@@ -139,12 +139,12 @@ def _add_counts(graph: Graph, kg: KnowledgeGraph, entities: int) -> None:
     store = kg.store
     store.extend(ox.Quad(*(to_oxigraph(from_rdflib(t)) for t in triple), draft) for triple in graph)
     try:
-        row = _rows(kg, """SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects)
+        row = select_rows(kg, """SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects)
                              (COUNT(DISTINCT ?p) AS ?predicates) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }""",
                     (ONTOLOGY_GRAPH, SHAPES_GRAPH, DATA_GRAPH, _DRAFT_GRAPH))[0]
-        classes = _rows(kg, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }",
+        classes = select_rows(kg, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }",
                         (ONTOLOGY_GRAPH, SHAPES_GRAPH, DATA_GRAPH, _DRAFT_GRAPH))[0]["n"]
-        predicates = {str(r["p"]) for r in _rows(kg, "SELECT DISTINCT ?p WHERE { ?s ?p ?o }",
+        predicates = {str(r["p"]) for r in select_rows(kg, "SELECT DISTINCT ?p WHERE { ?s ?p ?o }",
                                                  (ONTOLOGY_GRAPH, SHAPES_GRAPH, DATA_GRAPH, _DRAFT_GRAPH))}
     finally:
         store.remove_graph(draft)
