@@ -1,8 +1,12 @@
-"""Shared fixtures: the project graph, a writable copy of the project, query helpers."""
+"""Shared fixtures: the project graph, a writable copy of the project, query helpers;
+and the test tiers (the markers are registered in pyproject.toml)."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -11,6 +15,53 @@ from afkg.graph import KnowledgeGraph, Layout, load
 from afkg.namespaces import PREFIXES
 
 PROJECT = Path(__file__).resolve().parent.parent
+
+
+_OWN_CACHE = pytest.StashKey[str]()
+"""The cache folder this pytest process made, to remove when it ends."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """afkg's per-user cache (``$XDG_CACHE_HOME/afkg``) goes to a folder of this run, for every
+    test and every afkg process a test starts, never to the user's own ``~/.cache``."""
+    if "AFKG_TEST_CACHE" not in os.environ:  # the first pytest process; xdist's workers inherit it
+        folder = tempfile.mkdtemp(prefix="afkg-test-cache-")
+        os.environ["XDG_CACHE_HOME"] = os.environ["AFKG_TEST_CACHE"] = folder
+        config.stash[_OWN_CACHE] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_OWN_CACHE, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+        del os.environ["AFKG_TEST_CACHE"]
+
+
+
+def sampled(count: int, total: int) -> set[int]:
+    """The positions of ``count`` cases spread evenly over ``total``, the first always among them."""
+    if total <= count:
+        return set(range(total))
+    return {(i * total) // count for i in range(count)}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``@pytest.mark.sample(n)`` on a parametrized test keeps n of its cases in the fast tier
+    and marks the others ``slow``. Runs before ``-m`` deselects, so ``-m "not slow"`` sees the marks."""
+    groups: dict[tuple[str, str], list[pytest.Item]] = defaultdict(list)
+    for item in items:
+        if item.get_closest_marker("sample") is not None and hasattr(item, "callspec"):
+            groups[(str(item.path), getattr(item, "originalname", item.name))].append(item)
+    for group in groups.values():
+        marker = group[0].get_closest_marker("sample")
+        count = marker.args[0] if marker.args else marker.kwargs.get("n", 1)
+        if not isinstance(count, int) or count < 1:
+            raise pytest.UsageError(f"{group[0].nodeid}: sample(n) needs a positive whole number, not {count!r}")
+        keep = sampled(count, len(group))
+        for position, item in enumerate(group):
+            if position not in keep:
+                item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -77,6 +77,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
     return load(Layout(root=out))
 
 
+@pytest.mark.sample(1)
 @pytest.mark.parametrize("options", VARIANTS, ids=lambda o: "-".join(o.values()) or "compact")
 def test_generated_project_is_byte_identical_to_the_nquads_path(generated, options):
     context = load_context(generated.layout.context_file)

@@ -20,6 +20,8 @@ from afkg.cli import cli
 
 from serverkit import LiveServer, Trap
 
+pytestmark = pytest.mark.server
+
 MISSIONS = ("PREFIX afkg: <https://w3id.org/afkg/ontology#>\n"
             "SELECT ?sending ?city WHERE { ?m afkg:sendingState ?sending ; afkg:place ?city } ORDER BY ?sending")
 MISSIONS_GRAPH = ("PREFIX afkg: <https://w3id.org/afkg/ontology#>\n"

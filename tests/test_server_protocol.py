@@ -372,7 +372,7 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 
 
 def test_runaway_is_stopped_and_beyond_max_concurrent_is_503(service):
-    busy = variant(service, pool_size=1, timeout=2.0)
+    busy = variant(service, pool_size=1, timeout=2.0, max_queued=0)
     try:
         with client(busy) as http:
             answers = {}

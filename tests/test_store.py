@@ -30,6 +30,8 @@ from afkg.query.terms import from_rdflib, to_rdflib
 
 from conftest import PROJECT
 
+pytestmark = pytest.mark.store
+
 SAMPLES = {
     "describe-resource": {"resource": "res:Tirana"},
     "resource-card": {"resource": "res:Embassy_of_Albania_in_Paris"},
@@ -124,6 +126,7 @@ def comparable(result: object) -> object:
     return result.answer
 
 
+@pytest.mark.slow
 def test_push_puts_every_named_graph_and_a_second_push_replaces(oxigraph_server: str, kg: KnowledgeGraph) -> None:
     clear(oxigraph_server)
     local = {str(name): graph for name, graph in named_graphs(kg, "all").items()}
@@ -140,6 +143,7 @@ def test_push_puts_every_named_graph_and_a_second_push_replaces(oxigraph_server:
     assert {iri: len(g) for iri, g in again.items()} == {iri: len(g) for iri, g in local.items()}
 
 
+@pytest.mark.slow
 def test_update_endpoint_gives_the_same_store_content(oxigraph_server: str, kg: KnowledgeGraph) -> None:
     clear(oxigraph_server)
     local = {str(name): graph for name, graph in named_graphs(kg, "all").items()}

@@ -20,6 +20,9 @@ from afkg.query.engines import OxigraphEngine
 from afkg.query.remote import RemoteEngine
 from test_store import SAMPLES, comparable, free_port
 
+# A real Virtuoso server: the whole suite runs these, the fast tier does not.
+pytestmark = [pytest.mark.store, pytest.mark.slow]
+
 DIFFERS = {
     "facts-per-section": "Virtuoso 7.2 matches nothing for a path a/rdfs:subClassOf* C inside OPTIONAL",
     "timeline": "Virtuoso 7.2 drops matches of FILTER (… || EXISTS { ?c rdfs:subClassOf* C })",

@@ -214,6 +214,7 @@ def test_a_cyclic_list_does_not_loop():
     assert "(" not in outputs["turtle"].decode().split("\n", 1)[1]
 
 
+@pytest.mark.slow
 def test_a_long_list_keeps_list_syntax():
     graph = Graph()
     cells = [BNode() for _ in range(500)]

@@ -44,6 +44,7 @@ def _relations(root: Path) -> list[tuple[str, URIRef, URIRef]]:
     return found
 
 
+@pytest.mark.slow
 def test_each_pair_is_a_chunk_and_the_copies_conform(three_pairs, one_pair_a_chunk):
     kg = load(Layout(three_pairs))
     core = sparql_constraints.without(kg.shapes, sparql_constraints.plan(kg.shapes).handled())

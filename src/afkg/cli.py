@@ -9,16 +9,28 @@ from __future__ import annotations
 
 import errno
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from afkg.errors import AfkgError, InputError
-from afkg.layout import Layout, default_layout
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from afkg.graph import KnowledgeGraph
+    from afkg.layout import Layout
+
+
+class _Path:
+    """``pathlib.Path`` as click's ``path_type``: every value it makes is a ``pathlib.Path``, but
+    pathlib is imported when a value is made, not when the commands are defined ('afkg --help'
+    and commands without a path need not import it)."""
+
+    def __new__(cls, value: Any) -> Any:
+        from pathlib import Path
+
+        return Path(value)
 
 
 class Session:
@@ -26,11 +38,20 @@ class Session:
 
     def __init__(self, root: str | None) -> None:
         self._root = root
+        self._layout: Layout | None = None
         self._kg: KnowledgeGraph | None = None
 
     @property
     def layout(self) -> Layout:
-        return default_layout(self._root)
+        """The project folder, found on first use; a fallback is named once on stderr."""
+        if self._layout is None:
+            from afkg.layout import find_project  # not at the top: 'afkg --help' needs no project
+
+            project = find_project(self._root)
+            if project.note:
+                click.echo(f"afkg: note: {project.note}", err=True)
+            self._layout = project.layout
+        return self._layout
 
     def kg(self) -> KnowledgeGraph:
         """The graph, loaded on first use."""
@@ -108,7 +129,9 @@ class AfkgGroup(click.Group):
     "--root",
     type=click.Path(file_okay=False, path_type=str),
     default=None,
-    help="Project folder with ontology/, data/ and queries/ (default: $AFKG_ROOT, else the bundled data).",
+    help="Project folder with ontology/afkg.ttl, data/ and queries/. Default: $AFKG_ROOT, else the first "
+         "such folder from the current one upwards, else the source checkout or the bundled example "
+         "project (named in a note on stderr).",
 )
 @click.version_option(package_name="afkg")
 @click.pass_context
@@ -165,11 +188,11 @@ _OUTPUT_HELP = ("Write to this file instead of standard output: a regular file i
 @cli.command()
 @click.option(
     "-o", "--output", "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("dist"), show_default=True,
+    type=click.Path(file_okay=False, path_type=_Path),
+    default="dist", show_default=True,
     help="Folder to write into; it is replaced as a whole, and may hold only files build writes.",
 )
-@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=_Path), default=None,
               help="Also write an on-disk pyoxigraph store here, for 'afkg serve --store'.")
 @click.pass_obj
 def build(session: Session, out_dir: Path, store_dir: Path | None) -> None:
@@ -215,7 +238,7 @@ def build(session: Session, out_dir: Path, store_dir: Path | None) -> None:
                    "such as text/turtle. Default: from the -o file's extension, else turtle.")
 @click.option("--graph", "graph", default="all", show_default=True, metavar="GRAPH",
               help="data, ontology, shapes, metadata, or all (TriG and N-Quads keep each in its named graph).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_OUTPUT_HELP)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=_Path), default=None, help=_OUTPUT_HELP)
 @click.option("--context", "context_url", default=None, metavar="URL",
               help="JSON-LD: refer to the context by this URL instead of embedding it.")
 @click.option("--frame", default=None, metavar="FRAME",
@@ -233,7 +256,7 @@ def export_command(session: Session, fmt: str | None, graph: str, output: Path |
 
 
 @cli.command("context")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=_Path), default=None,
               help="Write to this file, e.g. ontology/context.jsonld (replaced atomically; see export -o).")
 @click.pass_obj
 def context_command(session: Session, output: Path | None) -> None:
@@ -245,8 +268,8 @@ def context_command(session: Session, output: Path | None) -> None:
 
 
 @cli.command("docs")
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("site"), show_default=True, help="Folder to write index.html into.")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=_Path),
+              default="site", show_default=True, help="Folder to write index.html into.")
 @click.pass_obj
 def docs_command(session: Session, out_dir: Path) -> None:
     """Write an HTML page documenting the ontology: classes, properties,
@@ -264,8 +287,8 @@ def docs_command(session: Session, out_dir: Path) -> None:
 
 
 @cli.command("site")
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=True, path_type=Path),
-              default=Path("public"), show_default=True, help="Folder to write the site into (replaced as a whole).")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=True, path_type=_Path),
+              default="public", show_default=True, help="Folder to write the site into (replaced as a whole).")
 @click.option("--endpoint", default="/sparql", show_default=True, metavar="URL",
               help="SPARQL endpoint the editor page sends its queries to.")
 @click.pass_obj
@@ -376,7 +399,7 @@ def _run_options(function: Any) -> Any:
     function = click.option("--allow-service", "allow", multiple=True, metavar="URL",
                             help="Also allow SERVICE calls to this endpoint (Wikidata's is always allowed; "
                                  "so are those in $AFKG_ALLOWED_SERVICES, comma-separated).")(function)
-    function = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    function = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=_Path), default=None,
                             help="Write to this file (atomically) instead of standard output.")(function)
     function = click.option("--engine", type=click.Choice(_ENGINES), default="oxigraph", show_default=True,
                             help="SPARQL engine.")(function)
@@ -519,6 +542,8 @@ def query_exec(session: Session, source: str, params: tuple[str, ...], fmt: str 
         text = read_query_bytes(data.encode("utf-8", "surrogateescape") if isinstance(data, str) else data, name)
     else:
         name = source
+        from pathlib import Path
+
         text = read_query_file(Path(source))
     _run_bounded_query(session, lambda: from_text(text, name), params, fmt, engine, output, allow, redirects,
                        timeout, max_rows, endpoint, max_memory)
@@ -552,11 +577,24 @@ def query_lint(session: Session) -> None:
               help="Rows (or triples) returned at most; more are dropped and the answer says so.")
 @click.option("--max-concurrent", type=int, default=4, show_default=True,
               help="Queries run at once (one worker process each).")
-@click.option("--max-queued", type=int, default=0, show_default=True,
-              help="Queries that may wait for a worker; beyond that, 503 with Retry-After.")
+@click.option("--max-queued", type=int, default=None,
+              help="Queries that may wait for a worker; beyond that, 503 with Retry-After.  [default: 16 per worker]")
+@click.option("--queue-timeout", type=float, default=None, metavar="SECONDS",
+              help="Seconds a query may wait for a worker; then 503 with Retry-After.  [default: --timeout]")
+@click.option("--max-memory", type=int, default=1024, show_default=True, metavar="MIB",
+              help="MiB of memory a query may use in its worker; beyond, the query gets 503 and the worker "
+                   "is replaced.")
+@click.option("--max-connections", type=int, default=128, show_default=True,
+              help="Connections open at once; more are answered 503 and closed.")
+@click.option("--read-timeout", type=float, default=10.0, show_default=True, metavar="SECONDS",
+              help="Seconds a client has to send its request headers, and then its body (408 beyond).")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="A host name the server answers to (the Host header); repeatable. Default: the loopback "
+                   "names when listening on a loopback address without --forwarded-allow-ips, else any.")
 @click.option("--cors", multiple=True, metavar="ORIGIN", help="Allow cross-origin requests from ORIGIN; repeatable.")
 @click.option("--allow-service", "allow", multiple=True, metavar="URL",
-              help="Let queries call SERVICE <URL> (through afkg's client); repeatable. None by default.")
+              help="Let queries call SERVICE <URL> (through afkg's client); repeatable. None by default, "
+                   "not even Wikidata's.")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Serve the on-disk store written by 'afkg build --store DIR' instead of parsing the files.")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -567,8 +605,9 @@ def query_lint(session: Session) -> None:
               help="Trust X-Forwarded-For/-Proto from these proxy addresses (comma-separated).")
 @click.pass_obj
 def serve(session: Session, host: str, port: int, timeout: float, max_rows: int, max_concurrent: int,
-          max_queued: int, cors: tuple[str, ...], allow: tuple[str, ...], store_dir: str | None, log_format: str,
-          root_path: str, forwarded_allow_ips: str | None) -> None:
+          max_queued: int | None, queue_timeout: float | None, max_memory: int, max_connections: int,
+          read_timeout: float, allowed_hosts: tuple[str, ...], cors: tuple[str, ...], allow: tuple[str, ...],
+          store_dir: str | None, log_format: str, root_path: str, forwarded_allow_ips: str | None) -> None:
     """Serve the graph read-only: a SPARQL 1.1 endpoint at /sparql and the stored
     queries at /api/queries (OpenAPI at /openapi.json). The graph is validated
     first; a graph that does not conform is not served."""
@@ -576,7 +615,9 @@ def serve(session: Session, host: str, port: int, timeout: float, max_rows: int,
     from afkg.server.run import serve as run_server
 
     config = ServerConfig(root=str(session.layout.root), store=store_dir, timeout=timeout, max_rows=max_rows,
-                          max_concurrent=max_concurrent, max_queued=max_queued, cors=cors, allow_service=allow,
+                          max_concurrent=max_concurrent, max_queued=max_queued, queue_timeout=queue_timeout,
+                          max_memory=max_memory, max_connections=max_connections, read_timeout=read_timeout,
+                          allowed_hosts=allowed_hosts, cors=cors, allow_service=allow,
                           log_format=log_format, root_path=root_path)
     run_server(config, host, port, forwarded_allow_ips=forwarded_allow_ips)
 
@@ -681,7 +722,7 @@ def link_compare(session: Session) -> None:
 
 
 @link.command("quickstatements")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_OUTPUT_HELP)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=_Path), default=None, help=_OUTPUT_HELP)
 @click.pass_obj
 def link_quickstatements(session: Session, output: Path | None) -> None:
     """The graph's statements that Wikidata lacks, as QuickStatements V1 lines with
@@ -719,5 +760,14 @@ def push_command(session: Session, store: str | None, update_endpoint: str | Non
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``afkg`` console script."""
-    cli.main(args=argv, prog_name="afkg")
+    """Entry point of the ``afkg`` console script: the process ends with it (it always exits, and
+    freezes the garbage collector's objects first; an embedding program calls ``cli.main``)."""
+    try:
+        cli.main(args=argv, prog_name="afkg")
+    finally:
+        # The process ends here, and Python's shutdown would scan every object the imports made
+        # for garbage cycles: milliseconds of a short command's run. Frozen, they are skipped; they are
+        # still freed as the modules are cleared, atexit handlers still run, output is still flushed.
+        import gc
+
+        gc.freeze()

@@ -39,13 +39,19 @@ def _oserror(name: str, exc: OSError) -> InputError:
     return InputError(f"{name}: cannot read ({exc.strerror or exc})")
 
 
-def read_bytes(path: Path, limit: int, shown_as: str | None = None) -> bytes:
+def read_bytes(path: Path, limit: int, shown_as: str | None = None, *, follow_symlinks: bool = True) -> bytes:
     """The bytes of the regular file ``path``, refusing devices, FIFOs, folders and
-    files larger than ``limit`` bytes (checked on what is read, not only the size)."""
+    files larger than ``limit`` bytes (checked on what is read, not only the size);
+    without ``follow_symlinks``, refusing ``path`` if it is a symbolic link."""
     name = shown_as or str(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        descriptor = os.open(path, flags)
     except OSError as exc:
+        if not follow_symlinks and exc.errno == errno.ELOOP:
+            raise InputError(f"{name}: is a symbolic link; not read") from None
         raise _oserror(name, exc) from None
     try:
         info = os.fstat(descriptor)
@@ -82,10 +88,11 @@ def decode_utf8(data: bytes, name: str) -> str:
         raise InputError(f"{name}:{line}:{column}: not UTF-8 (byte 0x{data[exc.start]:02x})") from None
 
 
-def read_text(path: Path, limit: int = MAX_TEXT_BYTES, shown_as: str | None = None) -> str:
+def read_text(path: Path, limit: int = MAX_TEXT_BYTES, shown_as: str | None = None, *,
+              follow_symlinks: bool = True) -> str:
     """A bounded regular file as UTF-8 text."""
     name = shown_as or str(path)
-    return decode_utf8(read_bytes(path, limit, name), name)
+    return decode_utf8(read_bytes(path, limit, name, follow_symlinks=follow_symlinks), name)
 
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)

@@ -7,7 +7,7 @@ are re-exported here for callers that load graphs.
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +24,7 @@ from afkg.files import MAX_TURTLE_BYTES, decode_utf8, read_bytes
 from afkg.layout import Layout, default_layout
 from afkg.namespaces import ONTOLOGY_IRI, RDF, SHAPES_IRI, bind_prefixes
 from afkg.recursion import deep_recursion
-from afkg.store import PARTS, IllTypedLiteral, Project, quiet_rdflib
+from afkg.store import PARTS, IllTypedLiteral, Project, Triples, oxigraph_spo, quiet_rdflib
 
 DATA_GRAPH_IRI = URIRef("https://w3id.org/afkg/graph/data")
 ONTOLOGY_GRAPH_IRI = URIRef("https://w3id.org/afkg/graph/ontology")
@@ -131,7 +131,7 @@ class KnowledgeGraph:
             self._data = _graph(self.project.rdflib_triples("data"))
         return self._data
 
-    def triples(self, part: str) -> Collection[tuple[Node, Node, Node]]:
+    def triples(self, part: str) -> Triples:
         """The rdflib triples of ``part`` ("ontology", "shapes" or "data"), without building a Graph
         for the data when the project is at hand."""
         if part == "data" and self._data is None and self.project is not None:
@@ -152,7 +152,7 @@ class KnowledgeGraph:
         store = ox.Store()
         for part, name in PARTS.items():
             graph = ox.NamedNode(name)
-            store.extend(ox.Quad(*(to_oxigraph(from_rdflib(t)) for t in triple), graph)
+            store.extend(ox.Quad(*oxigraph_spo(to_oxigraph(from_rdflib(t)) for t in triple), graph)
                          for triple in self.triples(part))
         return store
 

@@ -9,6 +9,11 @@ This is the only module that knows the folder layout:
     data/wikidata/           recorded Wikidata answers
     queries/*.rq             stored SPARQL queries
 
+A folder is a project when it holds ``ontology/afkg.ttl``. Which project a command
+uses (:func:`find_project`, first match wins): ``--root``, ``$AFKG_ROOT``, the first
+project folder from the current folder upwards (as git finds a repository), the
+source checkout the package runs from, the example project bundled in the wheel.
+
 It imports no RDF library, so that commands which need only paths start fast.
 """
 
@@ -87,28 +92,88 @@ class Layout:
         return str(path)
 
 
-def _bundled_root() -> Path | None:
-    """The copy of ontology, data and queries shipped inside an installed wheel."""
-    here = Path(__file__).resolve().parent
-    bundle = here / "_bundle"
-    if (bundle / "ontology" / "afkg.ttl").is_file():
-        return bundle
-    checkout = here.parent.parent
-    if (checkout / "ontology" / "afkg.ttl").is_file():
-        return checkout
+PROJECT_MARKER = Path("ontology") / "afkg.ttl"
+"""The file that makes a folder an afkg project (the folder also holds ``data/`` and ``queries/``)."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """The project folder afkg uses, and how it was chosen."""
+
+    layout: Layout
+    source: str
+    """``--root``, ``$AFKG_ROOT``, ``cwd`` (the current folder or one above it), ``checkout`` or ``bundle``."""
+    note: str | None = None
+    """One line for standard error when the choice is not the obvious one (a fallback), else None."""
+
+
+def is_project(folder: Path) -> bool:
+    """Whether ``folder`` holds ``ontology/afkg.ttl``; an unreadable folder is not a project."""
+    try:
+        return (folder / PROJECT_MARKER).is_file()
+    except OSError:
+        return False
+
+
+def find_upwards(start: Path) -> Path | None:
+    """The first folder from ``start`` upwards that is a project, as git finds a repository."""
+    start = Path(os.path.abspath(start))
+    for folder in (start, *start.parents):
+        if is_project(folder):
+            return folder
     return None
 
 
-def default_layout(root: str | os.PathLike[str] | None = None) -> Layout:
-    """The project folder to use: ``root`` if given, else ``$AFKG_ROOT``, else the
-    source checkout or the copy bundled with the package."""
-    chosen = root or os.environ.get(ROOT_ENV)
-    if chosen:
-        path = Path(chosen)
-        if not (path / "ontology" / "afkg.ttl").is_file():
-            raise InputError(f"{path}: not an afkg project folder (no ontology/afkg.ttl)")
-        return Layout(path)
+def _checkout_root() -> Path | None:
+    """The source checkout the package runs from (``src/afkg/`` inside a project folder)."""
+    checkout = Path(__file__).resolve().parent.parent.parent
+    return checkout if is_project(checkout) else None
+
+
+def _bundled_root() -> Path | None:
+    """The example project shipped inside an installed wheel."""
+    bundle = Path(__file__).resolve().parent / "_bundle"
+    return bundle if is_project(bundle) else None
+
+
+def _explicit(path: Path) -> Layout:
+    if not is_project(path):
+        raise InputError(f"{path}: not an afkg project folder (no {PROJECT_MARKER.as_posix()})")
+    return Layout(path)
+
+
+def find_project(root: str | os.PathLike[str] | None = None, *, cwd: str | os.PathLike[str] | None = None) -> Project:
+    """The project folder to use, first match wins: ``root`` (``--root``), ``$AFKG_ROOT``, the
+    first folder holding ``ontology/afkg.ttl`` from ``cwd`` (default: the current folder)
+    upwards, the source checkout the package runs from, the example project bundled with
+    the package. An explicit folder that is not a project is an error, never a fallback."""
+    if root:
+        return Project(_explicit(Path(root)), "--root")
+    from_env = os.environ.get(ROOT_ENV)
+    if from_env:
+        return Project(_explicit(Path(from_env)), f"${ROOT_ENV}")
+    try:
+        start: Path | None = Path(cwd) if cwd is not None else Path.cwd()
+    except OSError:  # the current folder was removed or cannot be read
+        start = None
+    found = find_upwards(start) if start is not None else None
+    if found is not None:
+        return Project(Layout(found), "cwd")
+    if start is not None:
+        where = f"from {os.path.abspath(start)} upwards"
+    else:
+        where = "upwards: the current folder cannot be read"
+    checkout = _checkout_root()
+    if checkout is not None:
+        return Project(Layout(checkout), "checkout",
+                       f"using the source checkout {checkout} (no project folder found {where})")
     bundled = _bundled_root()
-    if bundled is None:
-        raise InputError(f"no afkg project folder found; set --root or {ROOT_ENV}")
-    return Layout(bundled)
+    if bundled is not None:
+        return Project(Layout(bundled), "bundle",
+                       f"using the bundled example project (no project folder found {where})")
+    raise InputError(f"no afkg project folder found {where}; set --root or {ROOT_ENV}")
+
+
+def default_layout(root: str | os.PathLike[str] | None = None) -> Layout:
+    """The project folder to use: see :func:`find_project` (which also says how it was chosen)."""
+    return find_project(root).layout

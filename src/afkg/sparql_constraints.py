@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Node, URIRef, Variable
@@ -35,6 +35,9 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from afkg.errors import InputError
 from afkg.namespaces import SH
+
+if TYPE_CHECKING:
+    from afkg.store import RdflibTerm
 
 MAX_SOLUTIONS = 1_000_000
 """The most solutions read from one constraint's query; more is an error, not a partial report."""
@@ -245,9 +248,9 @@ def _prologue(shapes: Graph, node: Node) -> str:
             if prefix is None or namespace is None:
                 raise _NotHere("an sh:declare without exactly one sh:prefix and sh:namespace")
             prefixes[str(prefix)] = str(namespace)
-    for prefix, namespace in prefixes.items():
-        if not all(c.isalnum() or c in "_-." for c in prefix) or any(c in namespace for c in '<>"{}|^`\\ \n\t'):
-            raise _NotHere(f"a prefix declaration that cannot be written: {prefix!r}")
+    for name, iri in prefixes.items():
+        if not all(c.isalnum() or c in "_-." for c in name) or any(c in iri for c in '<>"{}|^`\\ \n\t'):
+            raise _NotHere(f"a prefix declaration that cannot be written: {name!r}")
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
 
 
@@ -415,7 +418,7 @@ def oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return ox.Literal(str(term))
 
 
-def rdflib_term(term: Any) -> Node:
+def rdflib_term(term: Any) -> RdflibTerm:
     """A pyoxigraph term as an rdflib term (an xsd:string literal as a plain one), as
     :class:`afkg.store.TermConverter` converts it."""
     from afkg.store import TermConverter
@@ -435,10 +438,10 @@ def _branches(store: ox.Store, shapes: Graph, holders: Iterable[Node]) -> list[s
 
     sh:targetClass (and an implicit class target) reaches the instances of the class and, as in
     pySHACL, of its subclasses where the data itself states rdfs:subClassOf."""
-    classes: set[Node] = set()
+    classes: set[URIRef] = set()
     nodes: set[str] = set()
-    subjects_of: set[Node] = set()
-    objects_of: set[Node] = set()
+    subjects_of: set[URIRef] = set()
+    objects_of: set[URIRef] = set()
     for shape in holders:
         classes.update(c for c in shapes.objects(shape, SH.targetClass) if isinstance(c, URIRef))
         if _is_class(shapes, shape) and isinstance(shape, URIRef):
@@ -451,7 +454,9 @@ def _branches(store: ox.Store, shapes: Graph, holders: Iterable[Node]) -> list[s
         found: set[str] = set()
         for cls in sorted(classes):
             found.add(f"<{cls}>")
-            for row in store.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>+ <{cls}> }}"):
+            subclasses = store.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>+ <{cls}> }}")
+            assert isinstance(subclasses, ox.QuerySolutions)  # a SELECT query
+            for row in subclasses:
                 if isinstance(row["c"], ox.NamedNode):
                     found.add(str(row["c"]))
         branches.append(f"VALUES ?{_CLASS} {{ {' '.join(sorted(found))} }} ?this <{RDF.type}> ?{_CLASS}")
@@ -490,6 +495,7 @@ def run(store: ox.Store, shapes: Graph, constraints: Iterable[SparqlConstraint] 
 def _solutions(store: ox.Store, text: str, constraint: SparqlConstraint) -> list[dict[str, Node]]:
     """The distinct solutions of the query, each as {variable: term}, in projection order."""
     solutions = store.query(text)
+    assert isinstance(solutions, ox.QuerySolutions)  # plan() takes sh:select queries that are SELECT queries
     names = [v.value for v in solutions.variables]
     seen: set[tuple[Node | None, ...]] = set()
     rows: list[dict[str, Node]] = []
@@ -497,7 +503,7 @@ def _solutions(store: ox.Store, text: str, constraint: SparqlConstraint) -> list
         if count >= MAX_SOLUTIONS:
             raise InputError(f"shape {constraint.shape}: its SPARQL constraint gives more than "
                              f"{MAX_SOLUTIONS} solutions; stopped")
-        row = {name: rdflib_term(solution[name]) for name in names if solution[name] is not None}
+        row: dict[str, Node] = {name: rdflib_term(solution[name]) for name in names if solution[name] is not None}
         key = tuple(row.get(name) for name in names)
         if key in seen:
             continue

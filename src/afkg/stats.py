@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from rdflib import Literal
+
 from afkg.graph import KnowledgeGraph
 from afkg.namespaces import VOID
 from afkg.store import DATA_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH
@@ -123,7 +125,7 @@ def compute(kg: KnowledgeGraph) -> Stats:
         data_triples=sizes[DATA_GRAPH],
         ontology_triples=sizes[ONTOLOGY_GRAPH],
         shapes_triples=sizes[SHAPES_GRAPH],
-        export_triples=int(export_triples.toPython()) if export_triples is not None else 0,
+        export_triples=int(export_triples.toPython()) if isinstance(export_triples, Literal) else 0,
         entities_per_class=dict(sorted(per_class.items())),
         facts_per_section=per_section,
         facts=facts,

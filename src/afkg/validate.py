@@ -512,7 +512,10 @@ def _fold_nested_results(results: Graph, shapes: Graph) -> None:
 
 def _rudof_term(text: str) -> Node:
     """A term as rudof's report writes it: an IRI bare, a blank node as _:label, a literal in N-Triples
-    form with the xsd: prefix for its datatype."""
+    form with the xsd: prefix for its datatype. An ill-typed literal (reported on its own by
+    :func:`literal_results`) is read without rdflib's warning and traceback on standard error."""
+    from afkg.store import quiet_rdflib
+
     if text.startswith("_:"):
         return BNode(text[2:])
     if not text.startswith('"'):
@@ -521,7 +524,8 @@ def _rudof_term(text: str) -> Node:
         lexical, datatype = text.rsplit("^^xsd:", 1)
         text = f"{lexical}^^<{XSD}{datatype}>"
     try:
-        term = from_n3(text)
+        with quiet_rdflib():
+            term = from_n3(text)
     except Exception:  # noqa: BLE001 - a form from_n3 does not read stays text
         return Literal(text)
     return term if isinstance(term, Literal) else Literal(text)
@@ -569,6 +573,7 @@ def shacl_results(kg: KnowledgeGraph, *, engine: str = "rudof") -> list[Result]:
     except Exception as exc:  # an engine that cannot use a shape: one line naming the shapes file
         reason = " ".join(str(getattr(exc, "message", exc)).split())[:300]
         raise InputError(f"{shapes_file}: a shape cannot be used ({engine}): {reason}") from None
+    _drop_ill_typed_echoes(results_graph, kg.shapes, kg.ill_typed)
     results: list[Result] = []
     for node in results_graph.subjects(RDF.type, SH.ValidationResult):
         severity = results_graph.value(node, SH.resultSeverity)
@@ -584,6 +589,69 @@ def shacl_results(kg: KnowledgeGraph, *, engine: str = "rudof") -> list[Result]:
             )
         )
     return results
+
+
+_COMPARISONS = {SH.MinInclusiveConstraintComponent, SH.MaxInclusiveConstraintComponent,
+                SH.MinExclusiveConstraintComponent, SH.MaxExclusiveConstraintComponent,
+                SH.LessThanConstraintComponent, SH.LessThanOrEqualsConstraintComponent}
+_LOGICAL = {SH.OrConstraintComponent, SH.XoneConstraintComponent, SH.AndConstraintComponent,
+            SH.NotConstraintComponent}
+
+
+def _paths_in_logical(shapes: Graph, shape: Node) -> set[Node]:
+    """The ``sh:path`` of every shape nested in the logical constraints (sh:or, sh:xone, sh:and,
+    sh:not) of ``shape``, at any depth."""
+    todo: list[Node] = []
+    for key in ("or", "xone", "and"):
+        for head in shapes.objects(shape, SH[key]):
+            todo.extend(shapes.items(head))
+    todo.extend(shapes.objects(shape, SH["not"]))
+    paths: set[Node] = set()
+    seen: set[Node] = set()
+    while todo and len(seen) < 10_000:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        paths.update(shapes.objects(node, SH.path))
+        todo.extend(shapes.objects(node, SH.property))
+        for key in ("or", "xone", "and"):
+            for head in shapes.objects(node, SH[key]):
+                todo.extend(shapes.items(head))
+        todo.extend(shapes.objects(node, SH["not"]))
+    return paths
+
+
+def _drop_ill_typed_echoes(results: Graph, shapes: Graph, ill_typed: list[Any]) -> None:
+    """Remove the results that only repeat an ill-typed literal in other words.
+
+    A literal whose text is not a value of its datatype (``"abc"^^xsd:decimal``) is reported
+    once as such (:func:`literal_results`), and by the shape's ``sh:datatype``. It is no value,
+    so a comparison with it (``sh:minInclusive 0``) fails too, and with it any ``sh:or`` that
+    holds such a comparison: "Only a trade balance can have a negative afkg:amount" about an
+    amount that is not negative but no number at all. Those results are dropped: comparisons of
+    the ill-typed value itself, and logical constraints on the same focus node that look at the
+    property it is on. Once the literal is fixed, validating again shows any real problem."""
+    if not ill_typed:
+        return
+    bad: dict[tuple[Node, Node], set[str]] = {}
+    for found in ill_typed:
+        bad.setdefault((found.subject, found.predicate), set()).add(str(found.literal))
+    paths_of: dict[Node, set[Node]] = {}
+    for node in list(results.subjects(RDF.type, SH.ValidationResult)):
+        focus = results.value(node, SH.focusNode)
+        component = results.value(node, SH.sourceConstraintComponent)
+        echo = False
+        if component in _COMPARISONS:
+            value = results.value(node, SH.value)
+            echo = value is not None and str(value) in bad.get((focus, results.value(node, SH.resultPath)), set())
+        elif component in _LOGICAL:
+            shape = results.value(node, SH.sourceShape)
+            if shape not in paths_of:
+                paths_of[shape] = _paths_in_logical(shapes, shape)
+            echo = any((focus, path) in bad for path in paths_of[shape])
+        if echo:
+            results.remove((node, None, None))
 
 
 def literal_results(kg: KnowledgeGraph) -> list[Result]:

@@ -68,7 +68,7 @@ class Hostile:
             env: dict[str, str] | None = None, script: Script | None = None, root: bool = True,
             outputs: Iterable[Path] = (), output_check: Callable[[bytes], str | None] | None = None,
             memory: int | None = None, close_stdin: bool = False, watch_project: bool = True,
-            wrapper: Iterable[str] = ()) -> Outcome:
+            wrapper: Iterable[str] = (), sleeps: list[float] | None = None) -> Outcome:
         """Run ``afkg [--root COPY] ARGS`` and assert the case's invariants.
 
         ``outputs`` are ``-o`` targets: after a success each must exist and pass
@@ -85,8 +85,14 @@ class Hostile:
         outputs_before = {p: snapshot(p) for p in outputs}
         argv = (["--root", str(ws.root)] if root else []) + list(args)
         kwargs = {"memory": memory} if memory else {}
+        sleep_log = ws.base / "sleeps.txt"
+        if sleeps is not None:
+            sleep_log.unlink(missing_ok=True)
+            full_env["AFKG_TEST_SLEEPS"] = str(sleep_log)
         outcome = run_afkg(argv, env=full_env, bound=bound, cwd=ws.base / "cwd", close_stdin=close_stdin,
-                           wrapper=wrapper, **kwargs)
+                           wrapper=wrapper, fake_clock=sleeps is not None, **kwargs)
+        if sleeps is not None and sleep_log.exists():
+            sleeps.extend(float(line) for line in sleep_log.read_text(encoding="utf-8").split())
         time.sleep(0.02)
         changes = ws.changes(before)
         for path in outputs:

@@ -139,17 +139,25 @@ def base_env(trap_url: str, home: Path) -> dict[str, str]:
         "http_proxy": trap_url, "https_proxy": trap_url, "all_proxy": trap_url,
         "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
         "AFKG_WIKIDATA_API": trap_url + "/w/api.php",
+        # afkg's cache of query verdicts (see afkg.query.cache) goes beside the watched home, not in it
+        "XDG_CACHE_HOME": str(home.parent / "cache"),
     }
     if "PYTHONPATH" in os.environ:
         env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     return env
 
 
+FAKE_CLOCK = Path(__file__).with_name("fake_clock.py")
+"""A launcher that runs afkg with sleeps recorded instead of waited (see its docstring)."""
+
+
 def run_afkg(args: Iterable[str | bytes], *, env: dict[str, str], bound: float, cwd: Path,
-             memory: int = MEMORY_CAP, close_stdin: bool = False, wrapper: Iterable[str] = ()) -> Outcome:
-    """Run ``python -m afkg ARGS`` (behind ``wrapper``, if any); kill its process group if it
-    outlives ``bound`` + MARGIN."""
-    argv = [*wrapper, sys.executable, "-m", "afkg", *args]
+             memory: int = MEMORY_CAP, close_stdin: bool = False, wrapper: Iterable[str] = (),
+             fake_clock: bool = False) -> Outcome:
+    """Run ``python -m afkg ARGS`` (behind ``wrapper``, if any; through FAKE_CLOCK if ``fake_clock``);
+    kill its process group if it outlives ``bound`` + MARGIN."""
+    entry = [str(FAKE_CLOCK)] if fake_clock else ["-m", "afkg"]
+    argv = [*wrapper, sys.executable, *entry, *args]
 
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))

@@ -12,6 +12,9 @@ import pytest
 
 from .harness import Expect
 
+# Every case runs in the whole suite; the fast tier keeps the first case of each parametrized test.
+pytestmark = [pytest.mark.hostile, pytest.mark.sample(1)]
+
 PAIR = "testland-otherland"
 PREFIXES = ("@prefix ex: <https://example.org/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"

@@ -13,6 +13,9 @@ import pytest
 from .harness import Expect
 from .servers import Raw, Seen, json_reply
 
+# Every case runs in the whole suite; the fast tier keeps the first case of each parametrized test.
+pytestmark = [pytest.mark.hostile, pytest.mark.sample(1)]
+
 WIKIDATA = "https://query.wikidata.org/sparql"
 ENGINES = ("oxigraph", "rdflib")
 SECRET = "afkg-hostile-secret-5c1e"
@@ -262,23 +265,30 @@ def test_malformed_sparql_answer_rdflib(hostile, kind):
                 script=answer(MALFORMED[kind]))
 
 
+# (status, headers, the waits between the four attempts): a Retry-After that is no number of
+# seconds nor a date waits the default 5 s; one beyond the client's longest wait (60 s) gives up
+# at once; a 500 is not retried.
 RETRY = {
-    "503-soon": (503, {"Retry-After": "soon"}),
-    "429-soon": (429, {"Retry-After": "soon"}),
-    "503-empty-date": (503, {"Retry-After": "Mon, 99 Foo 0000 99:99:99 GMT"}),
-    "503-huge": (503, {"Retry-After": "1e308"}),
-    "429-nan": (429, {"Retry-After": "nan"}),
-    "500": (500, {}),
+    "503-soon": (503, {"Retry-After": "soon"}, [5.0] * 3),
+    "429-soon": (429, {"Retry-After": "soon"}, [5.0] * 3),
+    "503-empty-date": (503, {"Retry-After": "Mon, 99 Foo 0000 99:99:99 GMT"}, [5.0] * 3),
+    "503-huge": (503, {"Retry-After": "1e308"}, []),
+    "429-nan": (429, {"Retry-After": "nan"}, [5.0] * 3),
+    "500": (500, {}, []),
 }
 
 
 @pytest.mark.parametrize("kind", RETRY, ids=list(RETRY))
 def test_endpoint_busy_or_broken(hostile, kind):
-    status, headers = RETRY[kind]
+    """The client retries as the endpoint asks, within its bounds, then fails with exit 1; the
+    back-off runs on a clock that records each wait instead of sleeping."""
+    status, headers, waits = RETRY[kind]
     endpoint = hostile.allowed_url + "/sparql"
     query = write_query(hostile, FEDERATED.format(endpoint=endpoint))
+    sleeps: list[float] = []
     hostile.run(["query", "exec", query, "--allow-service", endpoint], FAILED, bound=15,
-                script=answer("busy", status, **headers))
+                script=answer("busy", status, **headers), sleeps=sleeps)
+    assert sleeps == waits
 
 
 # --- item 11: unbounded answers ----------------------------------------------------------------
@@ -347,11 +357,17 @@ API_MALFORMED = {
 }
 
 
+RETRIED = {"maxlag-soon", "maxlag-nonnumeric", "503-soon"}
+"""Answers the client retries after the default 5 s, three times, before it gives up."""
+
+
 @pytest.mark.parametrize("kind", API_MALFORMED, ids=list(API_MALFORMED))
 def test_malformed_api_answer_refresh(hostile, kind):
     body, status, headers = API_MALFORMED[kind]
+    sleeps: list[float] = []
     hostile.run(["link", "refresh", "--api", hostile.allowed_url + "/w/api.php"], FAILED,
-                script=answer(body, status, **headers), bound=15)
+                script=answer(body, status, **headers), bound=15, sleeps=sleeps)
+    assert sleeps == ([5.0] * 3 if kind in RETRIED else [])
 
 
 SEARCH_MALFORMED = {

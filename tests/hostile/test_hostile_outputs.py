@@ -13,6 +13,9 @@ import pytest
 
 from .harness import Expect
 
+# Every case runs in the whole suite; the fast tier keeps the first case of each parametrized test.
+pytestmark = [pytest.mark.hostile, pytest.mark.sample(1)]
+
 ONE = "SELECT ?one WHERE { BIND(1 AS ?one) }\n"
 COMMANDS = {
     "query-exec": lambda q: ["query", "exec", q, "--format", "csv"],

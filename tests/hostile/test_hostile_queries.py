@@ -10,6 +10,9 @@ import pytest
 
 from .harness import Expect
 
+# Every case runs in the whole suite; the fast tier keeps the first case of each parametrized test.
+pytestmark = [pytest.mark.hostile, pytest.mark.sample(1)]
+
 ENGINES = ("oxigraph", "rdflib")
 REFUSED = Expect((2,))
 OK = Expect((0,))

@@ -27,12 +27,15 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal
 from rdflib.term import Node
 
 from afkg.errors import InputError
+
+if TYPE_CHECKING:
+    from afkg.store import Triples
 
 MAX_GENERAL_BLANK_NODES = 2000
 """Blank nodes in a graph that is not tree-shaped: the most colour refinement is given."""
@@ -55,28 +58,27 @@ def _term_key(term: Node) -> str:
     return f"I{term}"
 
 
-def _tree_labels(graph: Collection[Triple]) -> dict[BNode, str] | None:
+def _tree_labels(graph: Triples) -> dict[BNode, str] | None:
     """Labels for tree-shaped blank nodes, or None when the blank nodes are not a forest."""
     blanks: set[BNode] = set()
     children: dict[BNode, list[tuple[Node, BNode]]] = defaultdict(list)
     parent: dict[BNode, tuple[BNode, Node]] = {}
     own: dict[BNode, list[str]] = defaultdict(list)
     for s, p, o in graph:
-        s_blank, o_blank = isinstance(s, BNode), isinstance(o, BNode)
         if isinstance(p, BNode):
             return None
-        if s_blank:
+        if isinstance(s, BNode):
             blanks.add(s)
-        if o_blank:
+            if isinstance(o, BNode):
+                blanks.add(o)
+                if o in parent or s == o:
+                    return None
+                parent[o] = (s, p)
+                children[s].append((p, o))
+            else:
+                own[s].append(f"out\x01{p}\x01{_term_key(o)}")
+        elif isinstance(o, BNode):
             blanks.add(o)
-        if s_blank and o_blank:
-            if o in parent or s == o:
-                return None
-            parent[o] = (s, p)
-            children[s].append((p, o))
-        elif s_blank:
-            own[s].append(f"out\x01{p}\x01{_term_key(o)}")
-        elif o_blank:
             own[o].append(f"in\x01{_term_key(s)}\x01{p}")
     roots = sorted((b for b in blanks if b not in parent), key=str)
     # bottom-up: a post-order from every root, with an explicit stack
@@ -118,19 +120,19 @@ def _tree_labels(graph: Collection[Triple]) -> dict[BNode, str] | None:
     return labels
 
 
-def _refined_labels(graph: Collection[Triple]) -> dict[BNode, str] | None:
+def _refined_labels(graph: Triples) -> dict[BNode, str] | None:
     """Labels from colour refinement, or None when two blank nodes end with the same colour."""
     colour: dict[BNode, str] = {}
     own: dict[BNode, list[str]] = defaultdict(list)
     links: dict[BNode, list[tuple[str, Node, BNode]]] = defaultdict(list)
     for s, p, o in graph:
-        s_blank, o_blank = isinstance(s, BNode), isinstance(o, BNode)
-        if s_blank and o_blank:
-            links[s].append(("out", p, o))
-            links[o].append(("in", p, s))
-        elif s_blank:
-            own[s].append(f"out\x01{p}\x01{_term_key(o)}")
-        elif o_blank:
+        if isinstance(s, BNode):
+            if isinstance(o, BNode):
+                links[s].append(("out", p, o))
+                links[o].append(("in", p, s))
+            else:
+                own[s].append(f"out\x01{p}\x01{_term_key(o)}")
+        elif isinstance(o, BNode):
             own[o].append(f"in\x01{_term_key(s)}\x01{p}")
         for t in (s, o):
             if isinstance(t, BNode):
@@ -152,7 +154,7 @@ def _refined_labels(graph: Collection[Triple]) -> dict[BNode, str] | None:
 Triple = tuple[Node, Node, Node]
 
 
-def stable(graph: Collection[Triple], label_prefix: str = "") -> Graph:
+def stable(graph: Triples, label_prefix: str = "") -> Graph:
     """A copy of ``graph`` (a Graph or a collection of triples) whose blank nodes are labelled
     from their content (and ``label_prefix``), so the same graph always gets the same labels."""
     from afkg.namespaces import bind_prefixes
@@ -164,7 +166,7 @@ def stable(graph: Collection[Triple], label_prefix: str = "") -> Graph:
     return copy
 
 
-def stable_triples(graph: Collection[Triple], label_prefix: str = "") -> set[Triple]:
+def stable_triples(graph: Triples, label_prefix: str = "") -> set[Triple]:
     """The triples of ``graph`` with blank nodes labelled as :func:`stable` labels them."""
     copy: set[Triple] = set()
     if not any(isinstance(term, BNode) for triple in graph for term in triple):
@@ -173,8 +175,8 @@ def stable_triples(graph: Collection[Triple], label_prefix: str = "") -> set[Tri
     labels = _tree_labels(graph)
     if labels is not None:
         for triple in graph:
-            copy.add(tuple(BNode(f"{label_prefix}b{labels[t][:24]}") if isinstance(t, BNode) else t
-                           for t in triple))
+            s, p, o = (BNode(f"{label_prefix}b{labels[t][:24]}") if isinstance(t, BNode) else t for t in triple)
+            copy.add((s, p, o))
         return copy
     count = len({t for triple in graph for t in triple if isinstance(t, BNode)})
     if count > MAX_GENERAL_BLANK_NODES:
@@ -183,8 +185,8 @@ def stable_triples(graph: Collection[Triple], label_prefix: str = "") -> set[Tri
     labels = _refined_labels(graph)
     if labels is not None:
         for triple in graph:
-            copy.add(tuple(BNode(f"{label_prefix}r{labels[t][:24]}") if isinstance(t, BNode) else t
-                           for t in triple))
+            s, p, o = (BNode(f"{label_prefix}r{labels[t][:24]}") if isinstance(t, BNode) else t for t in triple)
+            copy.add((s, p, o))
         return copy
     if count > MAX_SYMMETRIC_BLANK_NODES:
         raise InputError(f"{count} blank nodes, some of which nothing tells apart (a ring of identical nodes); "
@@ -194,11 +196,12 @@ def stable_triples(graph: Collection[Triple], label_prefix: str = "") -> set[Tri
 
     source = graph if isinstance(graph, Graph) else _as_graph(graph)
     for triple in to_canonical_graph(source):
-        copy.add(tuple(BNode(f"{label_prefix}c{t}") if isinstance(t, BNode) else t for t in triple))
+        s, p, o = (BNode(f"{label_prefix}c{t}") if isinstance(t, BNode) else t for t in triple)
+        copy.add((s, p, o))
     return copy
 
 
-def _as_graph(triples: Collection[Triple]) -> Graph:
+def _as_graph(triples: Triples) -> Graph:
     graph = Graph()
     for triple in triples:
         graph.add(triple)

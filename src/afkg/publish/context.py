@@ -49,9 +49,10 @@ def build_context(ontology: Graph) -> dict[str, Any]:
     terms.update({prefix: namespace for prefix, namespace in sorted(PREFIXES.items())})
     terms.update(_COMMON_TERMS)
     namespace = str(AFKG)
-    for prop in sorted(set(ontology.subjects(RDF.type, OWL.ObjectProperty))
-                       | set(ontology.subjects(RDF.type, OWL.DatatypeProperty))):
-        if not isinstance(prop, URIRef) or not str(prop).startswith(namespace):
+    properties = (set(ontology.subjects(RDF.type, OWL.ObjectProperty))
+                  | set(ontology.subjects(RDF.type, OWL.DatatypeProperty)))
+    for prop in sorted(p for p in properties if isinstance(p, URIRef)):
+        if not str(prop).startswith(namespace):
             continue
         name = str(prop)[len(namespace):]
         if name in PREFIXES and name not in _COMMON_TERMS:

@@ -90,8 +90,8 @@ def _applicable_shapes(cls: URIRef, ontology: Graph, shapes: Graph) -> list[str]
             messages.append(f"rule: {escape(str(shapes.value(sparql, SH.message)))}")
         if shapes.value(shape, SH.message) is not None:
             messages.append(f"node: {escape(str(shapes.value(shape, SH.message)))}")
-        for message in sorted(messages):
-            lines.append(f"<code>{name}</code>{inherited} — {message}")
+        for line in sorted(messages):
+            lines.append(f"<code>{name}</code>{inherited} — {line}")
     return lines
 
 

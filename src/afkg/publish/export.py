@@ -17,7 +17,7 @@ write their union.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from itertools import chain
 from pathlib import PurePath
 
@@ -30,6 +30,7 @@ from afkg.namespaces import bind_prefixes
 from afkg.prefixes import PREFIXES
 from afkg.publish.canon import Triple, stable, stable_triples
 from afkg.publish.turtle import nquads_bytes, ntriples_bytes, to_turtle_bytes, triples_to_turtle_bytes
+from afkg.store import Triples, oxigraph_spo
 
 METADATA_GRAPH_IRI = URIRef("https://w3id.org/afkg/graph/metadata")
 
@@ -106,7 +107,7 @@ def named_triples(kg: KnowledgeGraph, which: str = "all") -> dict[URIRef, set[Tr
 
     if which not in GRAPHS:
         raise UsageError(f"unknown graph '{which}' (graphs: {', '.join(GRAPHS)})")
-    makers = {
+    makers: dict[str, tuple[URIRef, Callable[[], Triples], str]] = {
         "ontology": (ONTOLOGY_GRAPH_IRI, lambda: kg.triples("ontology"), "o"),
         "shapes": (SHAPES_GRAPH_IRI, lambda: kg.triples("shapes"), "s"),
         "data": (DATA_GRAPH_IRI, lambda: kg.triples("data"), "d"),
@@ -177,8 +178,10 @@ def _rdfxml(graph: Collection[Triple]) -> bytes:
     triples = sorted(tuple(from_rdflib(t) for t in triple) for triple in graph)
     used = {str(t.value) for triple in triples for t in triple if t.kind == "uri"}
     prefixes = {p: ns for p, ns in sorted(PREFIXES.items()) if any(u.startswith(ns) for u in used)}
-    quads = [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples]
-    return ox.serialize(quads, format=ox.RdfFormat.RDF_XML, prefixes=prefixes)
+    quads = [ox.Triple(*oxigraph_spo(to_oxigraph(t) for t in triple)) for triple in triples]
+    data = ox.serialize(quads, format=ox.RdfFormat.RDF_XML, prefixes=prefixes)
+    assert data is not None  # without an output, serialize returns the bytes
+    return data
 
 
 def export(kg: KnowledgeGraph, fmt: str, graph: str = "all", *,

@@ -8,14 +8,16 @@ size of the data.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
 
 from afkg.graph import KnowledgeGraph
 from afkg.namespaces import DCAT, DCTERMS, PREFIXES, RDF, RES, VOID, XSD, bind_prefixes
-from afkg.store import DATA_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH
+from afkg.store import DATA_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH, oxigraph_spo
+
+if TYPE_CHECKING:
+    from afkg.store import RdflibTerm
 
 DATASET_IRI = RES["dataset"]
 LICENSE = URIRef("https://creativecommons.org/licenses/by-sa/4.0/")
@@ -24,7 +26,8 @@ _DRAFT_GRAPH = "urn:afkg:graph:metadata-draft"
 """Where the description waits in the store while the counts of the whole export are taken."""
 
 
-def select_rows(kg: KnowledgeGraph, query: str, graphs: tuple[str, ...] = (DATA_GRAPH,)) -> list[dict[str, Node]]:
+def select_rows(kg: KnowledgeGraph, query: str, graphs: tuple[str, ...] = (DATA_GRAPH,)
+                ) -> list[dict[str, RdflibTerm]]:
     """The solutions of ``query`` over the union of ``graphs``, as rdflib terms (unbound variables left out)."""
     import pyoxigraph as ox
 
@@ -33,6 +36,7 @@ def select_rows(kg: KnowledgeGraph, query: str, graphs: tuple[str, ...] = (DATA_
 
     convert = convert or TermConverter()
     answer = kg.store.query(query, prefixes=PREFIXES, default_graph=[ox.NamedNode(g) for g in graphs])
+    assert isinstance(answer, ox.QuerySolutions), "select_rows runs SELECT queries only"
     names = [v.value for v in answer.variables]
     return [{name: convert(row[name]) for name in names if row[name] is not None} for row in answer]
 
@@ -50,8 +54,8 @@ def _vocabularies(kg: KnowledgeGraph) -> list[URIRef]:
     return vocabularies
 
 
-def _grouped(rows: list[dict[str, Node]], key: str, value: str) -> dict[Node, list[Node]]:
-    found: dict[Node, list[Node]] = {}
+def _grouped(rows: list[dict[str, RdflibTerm]], key: str, value: str) -> dict[RdflibTerm, list[RdflibTerm]]:
+    found: dict[RdflibTerm, list[RdflibTerm]] = {}
     for row in rows:
         found.setdefault(row[key], [])
         if value in row:
@@ -137,7 +141,7 @@ def _add_counts(graph: Graph, kg: KnowledgeGraph, entities: int) -> None:
 
     draft = ox.NamedNode(_DRAFT_GRAPH)
     store = kg.store
-    store.extend(ox.Quad(*(to_oxigraph(from_rdflib(t)) for t in triple), draft) for triple in graph)
+    store.extend(ox.Quad(*oxigraph_spo(to_oxigraph(from_rdflib(t)) for t in triple), draft) for triple in graph)
     try:
         row = select_rows(kg, """SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects)
                              (COUNT(DISTINCT ?p) AS ?predicates) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }""",

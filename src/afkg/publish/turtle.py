@@ -63,8 +63,8 @@ def _valid_lists(graph: Graph) -> set[Node]:
         if not isinstance(cell, BNode):
             continue
         pairs = list(graph.predicate_objects(cell))
-        predicates = sorted(p for p, _ in pairs)
-        if predicates == sorted([RDF.first, RDF.rest]):
+        # exactly rdf:first and rdf:rest, once each (rdflib types predicates as Node, which has no order)
+        if len(pairs) == 2 and {p for p, _ in pairs} == {RDF.first, RDF.rest}:
             cells[cell] = next(o for p, o in pairs if p == RDF.rest)
     return list_heads(cells)
 

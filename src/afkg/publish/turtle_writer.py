@@ -27,17 +27,19 @@ import gc
 import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
+from typing import cast
 from unicodedata import category
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import ALLOWED_NAME_CHARS, NAME_CATEGORIES, RDF, RDFS, XMLNS, XSD, split_uri
 from rdflib.plugins.stores.memory import Memory
-from rdflib.term import _NUMERIC_INF_NAN_LITERAL_TYPES, _PLAIN_LITERAL_TYPES, _is_valid_uri
+from rdflib.term import _NUMERIC_INF_NAN_LITERAL_TYPES, _PLAIN_LITERAL_TYPES, Node, _is_valid_uri
 
 from afkg.publish.turtle import labelled_for_depth, list_heads
 
 Term = URIRef | BNode | Literal
-Triple = tuple[Term, Term, Term]
+Triple = tuple[Node, Node, Node]
+"""A triple as rdflib types it; a term of a kind other than :data:`Term` raises :class:`Unsupported`."""
 
 _INTEGER, _BOOLEAN = str(XSD.integer), str(XSD.boolean)
 _PREDICATE_RANK = {str(RDF.type): 0, str(RDFS.label): 1}
@@ -92,7 +94,7 @@ class _Names:
         self.prefix_of = prefix_of
         self.namespaces = sorted(set(namespaces), key=len, reverse=True)
         self.longer: dict[str, list[str]] = {}
-        self.cache: dict[str, tuple[str, str] | None] = {}
+        self.cache: dict[str, str | None] = {}
         self.used: dict[str, str] = {}
 
     def _qname(self, uri: str) -> tuple[str, str, str] | None:
@@ -179,27 +181,30 @@ def _index(triples: Iterable[Triple]) -> tuple[dict, dict, set, dict]:
     datatypes: set = set()
     parents: dict = {}
     blank, uri, literal = BNode, URIRef, Literal
-    for s, p, o in triples:
-        kind = s.__class__
+    o: str | Literal
+    # ``type(x) is`` (not isinstance: exact classes only) narrows each term for mypy
+    for subject, predicate, obj in triples:
+        kind = type(subject)
         if kind is uri:
-            s = str(s)
-        elif kind is blank:
-            s = _BLANK + s
+            s = str(subject)
+        elif type(subject) is blank:
+            s = _BLANK + subject
         else:
             raise Unsupported(f"a subject of type {kind.__name__}")
-        if p.__class__ is not uri:
+        if type(predicate) is not uri:
             raise Unsupported("a predicate that is not an IRI")
-        p = str(p)
-        kind = o.__class__
-        if kind is literal:
-            datatype = o._datatype
+        p = str(predicate)
+        if type(obj) is literal:
+            o = obj
+            datatype = obj._datatype
             if datatype is not None:
                 datatypes.add(str(datatype))
         else:
+            kind = type(obj)
             if kind is uri:
-                o = str(o)
-            elif kind is blank:
-                o = _BLANK + o
+                o = str(obj)
+            elif type(obj) is blank:
+                o = _BLANK + obj
                 parents[o] = s
             else:
                 raise Unsupported(f"an object of type {kind.__name__}")
@@ -218,7 +223,7 @@ def _index(triples: Iterable[Triple]) -> tuple[dict, dict, set, dict]:
 
 def _object_key(term: object) -> tuple[int, str]:
     """IRIs and blank nodes (keys; blank ones sort first by their mark), then a literal."""
-    return (0, term) if term.__class__ is str else (1, "")  # type: ignore[return-value]
+    return (0, term) if type(term) is str else (1, "")
 
 
 def _predicate_key(key: str) -> tuple[int, str]:
@@ -263,6 +268,7 @@ class _Writer:
             if key[:1] == _BLANK:
                 found = "_:" + key[1:]
             else:
+                # URIRef's n3 on the plain string: its text, without making a URIRef
                 found = self.names.pname(key) or URIRef.n3(key)  # type: ignore[arg-type]
             self.labels[key] = found
         return found
@@ -307,6 +313,7 @@ class _Writer:
         props = self.index.get(subject)
         if not props:  # a blank node that is only an object: ``[ ]``
             return
+        order: list[str] | None
         if len(props) == 1:
             order = list(props)
         else:
@@ -474,7 +481,8 @@ def triples_turtle(triples: Iterable[Triple], namespaces: Mapping[str, str] | No
 
 
 def _trie_keys(trie: dict) -> list[str]:
-    keys, stack = [], [trie]
+    keys: list[str] = []
+    stack = [trie]
     while stack:
         level = stack.pop()
         keys.extend(level)
@@ -512,7 +520,8 @@ def graph_turtle(graph: Graph) -> bytes | None:
         return prefixes[namespace]
 
     def store_objects(subject: Term, predicate: Term) -> list[Term]:
-        return list(graph.objects(subject, predicate))
+        # only called once _index has read every triple: each object is a URIRef, BNode or Literal
+        return cast("list[Term]", list(graph.objects(subject, predicate)))
 
     triples = _triples_of(graph)
     try:  # in the store's own order, objects need not be fetched again to be sorted as rdflib does

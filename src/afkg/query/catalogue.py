@@ -18,7 +18,6 @@ named), where the results show them under the parameter's name.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -158,6 +157,10 @@ class StoredQuery:
     tags: tuple[str, ...] = ()
     params: dict[str, Param] = field(default_factory=dict)
     federated: bool = False
+    stored: bool = field(default=False, compare=False, repr=False)
+    """Read from the catalogue (a cached one): the guard's verdict on its text, and its header, may
+    come from the cache (:func:`afkg.query.guard.check_stored`). Ad-hoc queries are checked in full
+    every time."""
 
     def bind(self, given: dict[str, str]) -> dict[str, Term]:
         """RDF terms for the parameters: given values, then defaults; unknown or missing
@@ -204,10 +207,10 @@ def _check_yaml_events(body: str, where: Any) -> None:
             depth -= 1
 
 
-def _header(path: Path, text: str) -> tuple[dict[str, Any], int]:
-    """The YAML of the ``#+`` lines, and the file line where the header starts."""
-    import yaml
-
+def _header(path: Path, text: str, stored: bool = False) -> tuple[dict[str, Any], int]:
+    """The YAML of the ``#+`` lines, and the file line where the header starts. With ``stored``,
+    a header read before may come from the cache (:mod:`afkg.query.cache`), so that PyYAML need
+    not even be imported; a header that does not come back from JSON exactly is never cached."""
     lines = text.splitlines()
     header_lines: list[tuple[int, str]] = []
     for number, line in enumerate(lines, 1):
@@ -223,6 +226,16 @@ def _header(path: Path, text: str) -> tuple[dict[str, Any], int]:
     def where(index: int) -> str:
         return f"{path}:{line_numbers[min(max(index, 0), len(line_numbers) - 1)]}"
 
+    entry_key = _header_key(body) if stored else None
+    if entry_key is not None:
+        from afkg.query import cache
+
+        entry = cache.read("headers", entry_key)
+        if (entry is not None and set(entry) == {"header"} and isinstance(entry["header"], dict)
+                and cache.plain(entry["header"], MAX_HEADER_DEPTH)):
+            return entry["header"], line_numbers[0]
+    import yaml
+
     try:
         _check_yaml_events(body, where)
         data = yaml.safe_load(body)
@@ -234,7 +247,26 @@ def _header(path: Path, text: str) -> tuple[dict[str, Any], int]:
         raise InputError(f"{where(0)}: header nested too deep") from None
     if not isinstance(data, dict):
         raise InputError(f"{path}:{line_numbers[0]}: the header must be a YAML mapping of keys")
+    if entry_key is not None:
+        from afkg.query import cache
+
+        if cache.plain(data, MAX_HEADER_DEPTH):
+            cache.write("headers", entry_key, {"header": data})
     return data, line_numbers[0]
+
+
+_YAML = (("yaml", (("__init__.py",), ("constructor.py",), ("resolver.py",), ("scanner.py",), ("parser.py",))),)
+"""The files of PyYAML whose changes may change what a header reads as (an upgrade changes them)."""
+
+
+def _header_key(body: str) -> str | None:
+    """The cache key of a header's YAML ``body``, or None when there is no cache."""
+    from afkg.query import cache
+
+    try:
+        return cache.key(body, source=__file__, libraries=_YAML, extra=[MAX_HEADER_BYTES, MAX_HEADER_DEPTH])
+    except (OSError, ValueError):
+        return None
 
 
 def _line_of(text: str, needle: str, default: int) -> int:
@@ -244,13 +276,14 @@ def _line_of(text: str, needle: str, default: int) -> int:
     return default
 
 
-def _inspect(path: Path, text: str) -> Any:
-    """The guard's view of the query in ``text``: its kind and SERVICE clauses (see :mod:`afkg.query.guard`)."""
+def _inspect(path: Path, text: str, stored: bool = False) -> Any:
+    """The guard's view of the query in ``text``: its kind and SERVICE clauses (see :mod:`afkg.query.guard`).
+    With ``stored``, the text is a stored query's, and a remembered verdict may answer."""
     from afkg.errors import SparqlSyntaxError
-    from afkg.query.guard import check_query
+    from afkg.query.guard import check_query, check_stored
 
     try:
-        return check_query(text, str(path))
+        return (check_stored if stored else check_query)(text, str(path))
     except SparqlSyntaxError as exc:
         raise exc.located(str(path)) from None
 
@@ -281,14 +314,16 @@ def read_query_file(path: Path) -> str:
     return read_query_bytes(data, str(path))
 
 
-def parse_query_file(path: Path) -> StoredQuery:
-    """Read and check one ``.rq`` file: its header, and that its SPARQL parses as a query."""
-    return parse_query(read_query_file(path), path)
+def parse_query_file(path: Path, *, stored: bool = False) -> StoredQuery:
+    """Read and check one ``.rq`` file: its header, and that its SPARQL parses as a query.
+    ``stored``: see :attr:`StoredQuery.stored`."""
+    return parse_query(read_query_file(path), path, stored=stored)
 
 
-def parse_query(text: str, path: Path) -> StoredQuery:
-    """Check the header and SPARQL of query ``text``, shown in messages as ``path``."""
-    data, first = _header(path, text)
+def parse_query(text: str, path: Path, *, stored: bool = False) -> StoredQuery:
+    """Check the header and SPARQL of query ``text``, shown in messages as ``path``.
+    ``stored``: see :attr:`StoredQuery.stored`."""
+    data, first = _header(path, text, stored)
     for key in data:
         if key not in HEADER_KEYS:
             raise InputError(f"{path}:{_line_of(text, str(key) + ':', first)}: unknown header key '{key}' "
@@ -342,7 +377,7 @@ def parse_query(text: str, path: Path) -> StoredQuery:
         except UsageError as exc:
             raise InputError(f"{path}:{where}: {exc}") from None
         params[name] = param
-    query_type = _inspect(path, text).kind
+    query_type = _inspect(path, text, stored).kind
     used = set(_PARAM_VARIABLE.findall("\n".join(
         line for line in text.splitlines() if not line.lstrip().startswith("#"))))
     for name in sorted(used - set(params)):
@@ -353,7 +388,7 @@ def parse_query(text: str, path: Path) -> StoredQuery:
                          f"but the query never uses ?_{name}")
     return StoredQuery(
         name=path.stem, path=path, text=text, summary=summary.strip(), query_type=query_type,
-        description=description.strip(), tags=tuple(tags), params=params, federated=federated,
+        description=description.strip(), tags=tuple(tags), params=params, federated=federated, stored=stored,
     )
 
 
@@ -365,11 +400,14 @@ def _line_of_variable(text: str, name: str) -> int:
 
 
 class Catalogue:
-    """The stored queries of a project, read from ``queries/``."""
+    """The stored queries of a project, read from ``queries/``. With ``cached`` (the default),
+    what was learnt about a query file before (its header, the guard's verdict) may come from
+    :mod:`afkg.query.cache`; without, every query is read and checked in full."""
 
-    def __init__(self, layout: Layout) -> None:
+    def __init__(self, layout: Layout, *, cached: bool = True) -> None:
         self.layout = layout
         self.folder = layout.queries_dir
+        self.cached = cached
 
     def names(self) -> list[str]:
         """Names of the stored queries, sorted; an unreadable queries folder is an InputError."""
@@ -393,10 +431,12 @@ class Catalogue:
         except OSError:
             exists = False
         if not exists:
+            import difflib  # only to suggest names for one that is not there: a run need not pay for it
+
             close = difflib.get_close_matches(name, self.names(), n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else "; see 'afkg query list'"
             raise UsageError(f"no stored query named '{name}'{hint}")
-        return parse_query_file(path)
+        return parse_query_file(path, stored=self.cached)
 
     def all(self) -> list[StoredQuery]:
         """Every stored query, parsed."""
@@ -446,8 +486,10 @@ _SAMPLES = {"iri": "res:Example", "xsd:string": "text", "xsd:integer": "1", "xsd
 def lint(catalogue: Catalogue) -> list[str]:
     """One line per problem in the stored queries: header, parameters, SPARQL syntax.
 
-    An unreadable queries folder is an InputError, not an empty catalogue.
+    An unreadable queries folder is an InputError, not an empty catalogue. Every query is
+    read and checked in full: lint takes no answer from the cache.
     """
+    catalogue = Catalogue(catalogue.layout, cached=False)
     problems: list[str] = []
     for name in catalogue.names():
         try:
@@ -483,23 +525,28 @@ def execute(query: StoredQuery, engine: Any, given: dict[str, str] | None = None
     """Bind ``given`` (name -> text) to ``query``'s parameters and run it on ``engine``.
 
     The query is checked by :func:`afkg.query.guard.check_query` first, whatever its
-    text looks like. SERVICE clauses are answered through ``federation`` (by default:
-    Wikidata's query service allowed, nothing else). In SELECT results a parameter
-    variable ``?_name`` is reported as ``name``. With ``max_rows``, at most that many
-    rows (or triples) are kept and the result says it was ``truncated``.
+    text looks like (a stored one by :func:`~afkg.query.guard.check_stored`). SERVICE
+    clauses are answered through ``federation`` (by default: Wikidata's query service
+    allowed, nothing else). In SELECT results a parameter variable ``?_name`` is
+    reported as ``name``. With ``max_rows``, at most that many rows (or triples) are
+    kept and the result says it was ``truncated``.
     """
     from afkg.errors import SparqlSyntaxError
+    from afkg.query.guard import prechecked
     from afkg.query.results import SelectResult
 
     bindings = query.bind(given or {})
-    info = _inspect(query.path, query.text)
+    info = _inspect(query.path, query.text, query.stored)
     text = info.text
     try:
         if info.services:
             from afkg.query.federation import Federation
 
             text = (federation or Federation.default()).resolve(text, engine, bindings, max_rows=max_rows)
-        result = engine.run(text, bindings, max_rows=max_rows)
+            result = engine.run(text, bindings, max_rows=max_rows)
+        else:
+            with prechecked(info):  # the engine need not check this very text again
+                result = engine.run(text, bindings, max_rows=max_rows)
     except SparqlSyntaxError as exc:
         raise exc.located(str(query.path)) from None
     if isinstance(result, SelectResult):

@@ -44,12 +44,18 @@ class Engine(Protocol):
         ...
 
 
-def _local_only(text: str) -> Any:
-    """The guard's view of ``text``, refusing any SERVICE clause: engines answer from the local graph only."""
-    from afkg.errors import UsageError
-    from afkg.query.guard import check_query
+def _local_only(text: str, *, prepared: bool = False) -> Any:
+    """The guard's view of ``text``, refusing any SERVICE clause: engines answer from the local graph only.
 
-    info = check_query(text)
+    The view of a caller that has just checked this very text (:func:`afkg.query.guard.prechecked`) is
+    taken as it is, unless ``prepared`` asks for rdflib's prepared query, which only the full check gives.
+    """
+    from afkg.errors import UsageError
+    from afkg.query.guard import check_query, prechecked_info
+
+    info = prechecked_info(text)
+    if info is None or (prepared and info.prepared is None):
+        info = check_query(text)
     if info.services:
         raise UsageError(f"SERVICE <{info.services[0].endpoint}> reached an engine; engines never call a "
                          "service (afkg's federation does, for allow-listed endpoints); nothing was sent")
@@ -150,6 +156,30 @@ class OxigraphEngine:
 
 # --- rdflib ------------------------------------------------------------------------------
 
+def _order_key(value: Any) -> tuple[int, Any]:
+    """The ORDER BY key of one value, in SPARQL's order of kinds (1.1, section 15.1): unbound first,
+    then blank nodes, IRIs and literals. An expression that fails (``STR(?unbound)``) counts as
+    unbound, as oxigraph counts it. rdflib's own key gives None for a failure, which no tuple can be
+    compared with: sorting then stopped with a TypeError."""
+    from rdflib.term import BNode, Literal, URIRef
+
+    if isinstance(value, BNode):
+        return (1, value)
+    if isinstance(value, URIRef):
+        return (2, value)
+    if isinstance(value, Literal):
+        return (3, value)
+    return (0, "")  # an unbound variable (rdflib hands over the Variable itself) or an error
+
+
+def _total_rdflib_order() -> None:
+    """Make rdflib's ORDER BY sort rows whose key is unbound or an error (first, like oxigraph)."""
+    import rdflib.plugins.sparql.evaluate as evaluate
+
+    evaluate._val = _order_key
+
+
+
 class RdflibEngine:
     """An rdflib graph holding the ontology and the data."""
 
@@ -171,11 +201,12 @@ class RdflibEngine:
     def run(self, text: str, bindings: dict[str, Term], *, max_rows: int | None = None) -> Result:
         from afkg.query.guard import _walk, deep_recursion, disable_rdflib_network
 
-        info = _local_only(text)
+        info = _local_only(text, prepared=True)
         prepared = info.prepared
         if any(node.name == "ServiceGraphPattern" for node in _walk(prepared.algebra)):
             raise UsageError("SERVICE reached the rdflib engine; refused (nothing was sent)")
         disable_rdflib_network()
+        _total_rdflib_order()
         init = {f"_{name}": to_rdflib(term) for name, term in bindings.items()}
         graph = self.graph
         try:

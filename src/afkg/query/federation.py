@@ -16,6 +16,7 @@ anything is sent. Federated queries must be SELECT queries.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -99,8 +100,11 @@ def values_block(variables: list[str], rows: list[dict[str, Term]]) -> str:
     return f"VALUES ({head}) {{\n    {body}\n  }}"
 
 
-_VAR_NAME = re.compile(r"^[A-Za-z0-9_\u00B7\u00C0-\uFFFF]+\Z")
-"""A SPARQL variable name (VARNAME, without its ``?``)."""
+@functools.cache
+def _var_name() -> re.Pattern[str]:
+    """A SPARQL variable name (VARNAME, without its ``?``); compiled on first use, since its wide
+    character range takes milliseconds to compile, which a local query need not pay."""
+    return re.compile(r"^[A-Za-z0-9_\u00B7\u00C0-\uFFFF]+\Z")
 
 
 def _malformed(host: str, what: str) -> NetworkError:
@@ -115,7 +119,7 @@ def rows_from_json(body: Any, host: str, wanted: tuple[str, ...],
         raise _malformed(host, "not SPARQL JSON results")
     head = body["head"].get("vars", [])
     bindings = body["results"].get("bindings")
-    if not isinstance(head, list) or not all(isinstance(v, str) and _VAR_NAME.match(v) for v in head):
+    if not isinstance(head, list) or not all(isinstance(v, str) and _var_name().match(v) for v in head):
         raise _malformed(host, "'head.vars' is not a list of variable names")
     if not isinstance(bindings, list):
         raise _malformed(host, "'results.bindings' is not a list")
@@ -177,7 +181,12 @@ class Federation:
         Every endpoint and every redirect target must be an absolute http(s) URL; a bad one
         is a UsageError naming it.
         """
-        from afkg.wikidata.client import check_url
+        def check_url(value: str, option: str) -> str:
+            # httpx (through afkg's client) is imported only when there is a URL to check:
+            # a local query with no --allow-service or $AFKG_ALLOWED_SERVICES does not pay for it
+            from afkg.wikidata.client import check_url as check
+
+            return check(value, option)
 
         allowed = {WIKIDATA_SPARQL}
         allowed |= {check_url(e.strip(), f"${ALLOW_ENV}") for e in os.environ.get(ALLOW_ENV, "").split(",")

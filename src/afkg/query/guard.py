@@ -14,10 +14,17 @@ algebra), never from substrings:
    tokenizer; unless both agree exactly, the query is refused.
 
 The engines run :attr:`QueryInfo.text` (the expanded text), never the raw one.
+
+For the stored queries (:func:`check_stored`), step 1 and 2 run every time, but the
+verdict of 3 and 4 on a text with no SERVICE in it is remembered across runs
+(:mod:`afkg.query.cache`), so a local stored query runs without rdflib's grammar.
+This module imports no parser at load time.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import re
 import unicodedata
@@ -168,10 +175,12 @@ def _syntax_error(exc: Exception) -> SparqlSyntaxError:
 def _oxigraph_syntax_error(text: str) -> SparqlSyntaxError | None:
     """Oxigraph's (more precise) account of a syntax error rdflib found, or None.
 
-    Only asked when no token of the text could be read as SERVICE, and on an empty
-    store, so even a text oxigraph accepts can reach nothing.
+    Only asked when no spelling of SERVICE occurs anywhere in the text (not merely in no
+    token: a text the tokenizer misreads, such as ``ex:a\\#b``, which it takes for the
+    start of a comment, could hide one), and on an empty store, so even a text oxigraph
+    accepts can reach nothing: oxigraph evaluates what it parses, SERVICE included.
     """
-    if any(t.kind == "word" and _is_service_word(t.text) for t in tokens(text)):
+    if may_name_service(text):
         return None
     import pyoxigraph as ox
 
@@ -322,6 +331,102 @@ def check_query(text: str, source: str = "query") -> QueryInfo:
         raise UsageError(f"{source}: FROM and FROM NAMED are not allowed (a query runs over the project graph); "
                          "refused")
     return info
+
+
+def may_name_service(text: str) -> bool:
+    """Whether any parser could read the word SERVICE anywhere in ``text``: a plain search of the
+    whole text (strings, IRIs and comments included) in every case folding :func:`_is_service_word`
+    knows. False means that no SERVICE clause can be in it, whatever the tokenizer or a parser makes
+    of the rest."""
+    return any("SERVICE" in folded for folded in (
+        text.upper(), text.lower().upper(), unicodedata.normalize("NFKC", text).casefold().upper()))
+
+
+def check_stored(text: str, source: str = "query") -> QueryInfo:
+    """:func:`check_query` for the text of a stored query (``queries/*.rq``), with its verdict
+    remembered across runs in :mod:`afkg.query.cache`, so that a run need not import or run
+    rdflib's SPARQL grammar. Ad-hoc texts (``query exec``, HTTP) go through :func:`check_query`.
+
+    The size, nesting and escape checks run every time. A recorded verdict is believed only for a
+    text in which no spelling of SERVICE occurs at all (:func:`may_name_service`), so a file in the
+    cache, whatever it holds, can never let a SERVICE clause through: the one way a query reaches
+    the network (oxigraph would call the endpoint itself). Nor for a text in which the tokenizer
+    sees FROM or an update keyword; and even a forged verdict on a text that hides one can only
+    hand oxigraph a text that its query parser refuses (an update, LOAD) or that it answers from
+    the local store (FROM never fetches). Otherwise, on a miss, or when the cache cannot be read,
+    the full check runs, and its acceptance of a query without SERVICE is recorded.
+
+    The verdict depends on the text, this module's source, the prefixes offered to every query and
+    rdflib's grammar (all in the key); not on the allowed SERVICE endpoints, which
+    :mod:`afkg.query.federation` checks on every run. The answer has no rdflib ``prepared`` query
+    when it came from the cache (the rdflib engine checks again in full).
+    """
+    return _check_stored(text, source)
+
+
+@functools.lru_cache(maxsize=256)
+def _check_stored(text: str, source: str) -> QueryInfo:
+    check_size(text, source)
+    check_nesting(text, source)
+    expanded = expand_escapes(text, source)
+    check_nesting(expanded, source)
+    if may_name_service(text) or may_name_service(expanded) or any(
+            t.kind == "word" and t.text.upper() in _REFUSED_WORDS for t in tokens(expanded)):
+        return check_query(text, source)
+    from afkg.query import cache
+
+    try:
+        entry_key = verdict_key(text)
+    except (OSError, ValueError):  # the guard's own source cannot be read: no cache, the full check
+        return check_query(text, source)
+    entry = cache.read("guard", entry_key)
+    if entry is not None and set(entry) == {"kind"} and entry["kind"] in KINDS:
+        return QueryInfo(entry["kind"], False, (), expanded)
+    info = check_query(text, source)
+    if not (info.services or info.is_update or info.has_dataset):
+        cache.write("guard", entry_key, {"kind": info.kind})
+    return info
+
+
+def verdict_key(text: str) -> str:
+    """The key of the cached verdict on the stored query ``text`` (see :mod:`afkg.query.cache`)."""
+    from afkg.query import cache
+
+    return cache.key(text, source=__file__, libraries=_GRAMMAR, extra=sorted(PREFIXES.items()))
+
+
+_REFUSED_WORDS = frozenset({"FROM", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "INSERT", "DELETE",
+                            "WITH", "USING"})
+"""Keywords of FROM and of the updates: a text in which the tokenizer sees one is always checked in full."""
+
+_GRAMMAR = (
+    ("rdflib", (("__init__.py",), ("plugins", "sparql", "parser.py"), ("plugins", "sparql", "algebra.py"),
+                ("plugins", "sparql", "parserutils.py"), ("plugins", "sparql", "processor.py"))),
+    ("pyparsing", (("__init__.py",), ("core.py",))),
+)
+"""The files whose changes may change the guard's verdicts (an upgrade of either library changes them)."""
+
+
+_PRECHECKED: contextvars.ContextVar[QueryInfo | None] = contextvars.ContextVar("afkg_guard_prechecked",
+                                                                               default=None)
+
+
+@contextlib.contextmanager
+def prechecked(info: QueryInfo) -> Iterator[None]:
+    """Within this block, an engine given exactly ``info.text`` may take ``info`` as the guard's view
+    of it instead of checking it again (see :func:`prechecked_info`). For the query a caller has just
+    checked with :func:`check_stored` or :func:`check_query`; any other text is checked as usual."""
+    token = _PRECHECKED.set(info)
+    try:
+        yield
+    finally:
+        _PRECHECKED.reset(token)
+
+
+def prechecked_info(text: str) -> QueryInfo | None:
+    """The info of the enclosing :func:`prechecked` block if it is about exactly ``text``, else None."""
+    info = _PRECHECKED.get()
+    return info if info is not None and info.text == text and not info.is_update and not info.has_dataset else None
 
 
 def shape_sparql_problem(text: str, prefixes: dict[str, str] | None = None) -> str | None:

@@ -8,8 +8,10 @@ in long loops), so :func:`run_bounded` runs the work in a forked child process:
 - the parent waits at most ``timeout`` seconds for the child's answer and then
   kills it (SIGKILL), so nothing keeps running after the deadline;
 - the child's answer (a value, or an afkg error) comes back through a pipe;
-  whatever an engine prints on its own (a Rust allocation failure, say) goes
-  to /dev/null, so the caller reports one line.
+  whatever an engine prints on its own (a Rust allocation failure, a panic)
+  goes to a scratch file that the parent reads only to tell an engine that
+  ran out of memory from one that crashed (:func:`describe_exit`), so the
+  caller reports one line either way.
 
 Row bounds are applied inside the engines (``max_rows``), which stop reading
 solutions once they have enough.
@@ -21,6 +23,7 @@ import faulthandler
 import math
 import os
 import pickle
+import re
 import resource
 import select
 import signal
@@ -68,6 +71,45 @@ def parse_max_memory(value: str | int, option: str = "--max-memory") -> int:
     return int(text) << 20
 
 
+ENGINE_LOG_BYTES = 64 * 1024
+"""How much of what a child engine wrote on its standard error is read to say why it ended."""
+_PANIC = re.compile(r"panicked at [^\n]*?:\n([^\n]+)")
+
+
+def describe_exit(status: int | None, log: bytes, memory: int | None, what: str = "query") -> tuple[str, str]:
+    """Why a child that ran an engine ended without an answer: ``(kind, message)``, with ``kind``
+    ``"memory"`` (it hit its memory bound) or ``"crash"`` (a panic, a signal, an exit), and a
+    one-line message that names which.
+
+    ``status`` is the child's exit status as :func:`os.waitpid` gives it (None if unknown);
+    ``log`` is the start of what the child wrote on its standard error. A Rust engine that
+    cannot allocate prints ``memory allocation of N bytes failed`` and aborts; one that
+    panics prints ``thread … panicked at …:`` and its message, then aborts (pyoxigraph is
+    built to abort on a panic). Both end by SIGABRT, so the log is what tells them apart.
+    """
+    text = log[:ENGINE_LOG_BYTES].decode("utf-8", "replace")
+    if "memory allocation of" in text and "failed" in text or "MemoryError" in text:
+        bound = f"more than {memory >> 20} MiB of memory (--max-memory)" if memory else "more memory than it had"
+        return "memory", f"{what} stopped: it needed {bound}"
+    panic = _PANIC.search(text)
+    if panic:
+        detail = " ".join(panic.group(1).split())[:200]
+        return "crash", f"{what} failed: the query engine crashed (panic: {detail}); this is a defect of the engine"
+    if status is not None and os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        if number == signal.SIGKILL:
+            return "crash", (f"{what} failed: the query engine was killed ({name}), perhaps by the system "
+                             "for lack of memory")
+        return "crash", f"{what} failed: the query engine crashed ({name})"
+    if status is not None and os.WIFEXITED(status):
+        return "crash", f"{what} failed: the query engine ended unexpectedly (exit status {os.WEXITSTATUS(status)})"
+    return "crash", f"{what} failed: the query engine ended without an answer"
+
+
 def _address_space() -> int:
     """Bytes of address space this process uses now."""
     try:
@@ -77,25 +119,31 @@ def _address_space() -> int:
         return 0
 
 
-def _child(function: Callable[[], T], write: int, memory: int | None) -> None:
+def limit_memory(memory: int | None) -> None:
+    """Cap this process's address space at what it uses now plus ``memory`` bytes (None: no cap)."""
+    if memory is None:
+        return
+    used = _address_space()
+    if used:
+        limit = used + memory
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        except (ValueError, OSError):
+            pass  # the time bound still holds
+
+
+def _child(function: Callable[[], T], write: int, memory: int | None, log: int) -> None:
     """Run ``function`` in the forked child and send its outcome; never returns."""
     code = 0
     try:
-        faulthandler.disable()  # an engine that aborts on its memory bound is reported by the parent, once
+        faulthandler.disable()  # an engine that aborts is reported by the parent, once
         quiet = os.open(os.devnull, os.O_WRONLY)
         os.dup2(quiet, 1)
-        os.dup2(quiet, 2)
-        if memory is not None:
-            used = _address_space()
-            if used:
-                limit = used + memory
-                _, hard = resource.getrlimit(resource.RLIMIT_AS)
-                if hard != resource.RLIM_INFINITY:
-                    limit = min(limit, hard)
-                try:
-                    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-                except (ValueError, OSError):
-                    pass  # the time bound still holds
+        os.dup2(log, 2)
+        limit_memory(memory)
         try:
             outcome: tuple = ("ok", function())
         except AfkgError as error:
@@ -132,12 +180,22 @@ def run_bounded(function: Callable[[], T], *, timeout: float = DEFAULT_TIMEOUT,
     """``function()`` run in a child process stopped after ``timeout`` seconds, with at most
     ``memory`` more bytes of address space. Its value must pickle. An AfkgError it raises is
     raised here; running out of time or memory is a one-line QueryError."""
+    import tempfile
+
     timeout = parse_timeout(timeout)
+    log = tempfile.TemporaryFile(prefix="afkg-engine-")
+    try:
+        return _run_in_child(function, timeout, memory, what, log.fileno())
+    finally:
+        log.close()
+
+
+def _run_in_child(function: Callable[[], T], timeout: float, memory: int | None, what: str, log: int) -> T:
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child
         os.close(read)
-        _child(function, write, memory)
+        _child(function, write, memory, log)
     os.close(write)
     chunks: list[bytes] = []
     deadline = time.monotonic() + timeout
@@ -165,16 +223,14 @@ def run_bounded(function: Callable[[], T], *, timeout: float = DEFAULT_TIMEOUT,
         _, status = os.waitpid(pid, 0)
     if not finished:
         raise QueryError(f"{what} stopped after {timeout:g} s (--timeout)")
-    if os.WIFSIGNALED(status):
-        limit = f" (bound: {memory >> 20} MiB more)" if memory else ""
-        raise QueryError(f"{what} stopped: the engine ended abnormally (signal {os.WTERMSIG(status)}), "
-                         f"most likely out of memory{limit}")
     try:
-        outcome = pickle.loads(b"".join(chunks))
+        outcome = pickle.loads(b"".join(chunks)) if not os.WIFSIGNALED(status) else None
     except Exception:  # an empty or cut answer: the child failed before it could say why
-        raise QueryError(f"{what} stopped: the engine ended without an answer (out of memory?)") from None
+        outcome = None
+    if outcome is None:
+        raise QueryError(describe_exit(status, os.pread(log, ENGINE_LOG_BYTES, 0), memory, what)[1])
     if outcome[0] == "ok":
         return outcome[1]
     if outcome[0] == "memory":
-        raise QueryError(f"{what} stopped: it needed more than {(memory or 0) >> 20} MiB of memory")
+        raise QueryError(describe_exit(None, b"MemoryError", memory, what)[1])
     raise _rebuild(outcome[1], outcome[2], outcome[3])

@@ -17,7 +17,6 @@ return is written as ``&#13;`` so that it survives parsing.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -136,6 +135,8 @@ def _select_xml(result: SelectResult) -> str:
 
 
 def _select_csv(result: SelectResult) -> str:
+    import csv  # here, not at the top: only CSV output needs it (a cold start pays for every import)
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(result.variables)

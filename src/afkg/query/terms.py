@@ -7,7 +7,6 @@ neither engine at load time, so each engine pays only for its own imports.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from afkg.errors import QueryError
@@ -27,16 +26,21 @@ _INTEGER_TYPES = {XSD + t for t in (
 
 def canonical_lexical(value: str, datatype: str | None) -> str:
     """The canonical lexical form of integers and decimals; other values unchanged."""
-    try:
-        if datatype == XSD + "decimal":
+    if datatype == XSD + "decimal":
+        from decimal import Decimal, InvalidOperation  # here, not at the top: only decimals need it
+
+        try:
             number = Decimal(value.strip())
             if number == number.to_integral_value():
                 return f"{int(number)}.0"
             return format(number.normalize(), "f")
-        if datatype in _INTEGER_TYPES:
+        except (InvalidOperation, ValueError):
+            return value
+    if datatype in _INTEGER_TYPES:
+        try:
             return str(int(value.strip()))
-    except (InvalidOperation, ValueError):
-        return value
+        except ValueError:
+            return value
     return value
 
 

@@ -5,6 +5,13 @@ on first use from the environment (``AFKG_ROOT``), for ASGI servers other than
 ``afkg serve``::
 
     uvicorn afkg.server:app
+
+``afkg serve`` also bounds connections (how many, how long a request may take to
+arrive, how large its headers may be: :mod:`afkg.server.connections`); under uvicorn
+the same protocol class gives them their defaults::
+
+    uvicorn afkg.server:app --http afkg.server.connections:BoundedH11Protocol \\
+        --h11-max-incomplete-event-size 65536
 """
 
 from __future__ import annotations

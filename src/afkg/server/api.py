@@ -65,9 +65,13 @@ def _split(name: str, known: dict[str, Any]) -> tuple[str, str | None]:
 
 
 def _integer(value: str, name: str, least: int) -> int:
-    if not value.strip().isdigit() or int(value) < least or int(value) > MAX_OFFSET:
-        raise UsageError(f"{name} must be an integer from {least} to {MAX_OFFSET}, got {value!r}")
-    return int(value)
+    """A whole number written in ASCII digits (``int`` would also take ``²`` or ``①`` and fail on them,
+    or Arabic-Indic digits and succeed), from ``least`` to :data:`MAX_OFFSET`; else a UsageError."""
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or not least <= int(text) <= MAX_OFFSET:
+        raise UsageError(f"{name} must be a whole number from {least} to {MAX_OFFSET} in ASCII digits, "
+                         f"got {value[:40]!r}")
+    return int(text)
 
 
 async def run_query(request: Request) -> Response:

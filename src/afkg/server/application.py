@@ -16,15 +16,19 @@ from starlette.routing import Route
 from afkg.server import api, openapi, protocol
 from afkg.server.access_log import AccessLog
 from afkg.server.config import ServerConfig
-from afkg.server.responses import error
+from afkg.server.responses import BodyBudget, error
 from afkg.server.service import Service
 
 
 async def healthz(request: Request) -> Response:
-    """Liveness and readiness: 200 while at least one worker can take a query."""
+    """Readiness: 200 while a worker is free to take a query at once; 503 (with ``Retry-After``)
+    while every worker is busy or being replaced, so that a balancer sends the next request to
+    another instance. The body says how many workers are idle and how many requests wait."""
     pool = request.app.state.service.pool
-    body = {"status": "ok", "workers": pool.size, "idle": pool.idle, "replaced": pool.replaced}
-    return JSONResponse(body)
+    ready = pool.idle > 0
+    body = {"status": "ok" if ready else "busy", "workers": pool.size, "idle": pool.idle, "queued": pool.queued,
+            "max_queued": pool.max_queued, "replaced": pool.replaced}
+    return JSONResponse(body, status_code=200 if ready else 503, headers=None if ready else {"Retry-After": "1"})
 
 
 async def openapi_json(request: Request) -> Response:
@@ -40,8 +44,50 @@ async def not_found(request: Request, exc: Exception) -> Response:
     return error(404, f"nothing at {request.url.path}")
 
 
+METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
 async def not_allowed(request: Request, exc: Exception) -> Response:
-    return error(405, f"{request.method} is not allowed here", {"Allow": "GET, HEAD"})
+    """405 with the methods the matched route takes (the router names them)."""
+    named = (getattr(exc, "headers", None) or {}).get("Allow", "GET, HEAD")
+    methods = {m.strip().upper() for m in named.split(",") if m.strip()}
+    allow = ", ".join(sorted(methods, key=lambda m: (METHOD_ORDER.index(m) if m in METHOD_ORDER else 99, m)))
+    return error(405, f"{request.method} is not allowed here (allowed: {allow})", {"Allow": allow})
+
+
+class HostCheck:
+    """ASGI middleware that answers 400 to a request whose ``Host`` is not a well-formed host
+    name (or address) and port, or, when ``allowed`` names some, not one of them. The host asked
+    for appears in the service description and in ``Link`` headers, so it is checked before
+    anything uses it."""
+
+    def __init__(self, app: Any, allowed: tuple[str, ...] = ()) -> None:
+        from afkg.server.config import host_name
+
+        self.app = app
+        self.allowed = {host_name(name) for name in allowed} - {None}
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            from afkg.server.config import host_name
+
+            values = [v for k, v in scope.get("headers") or [] if k == b"host"]
+            if len(values) > 1:
+                await error(400, "the request has more than one Host header")(scope, receive, send)
+                return
+            if values:
+                raw = values[0].decode("latin-1")
+                name = host_name(raw)
+                if name is None:
+                    await error(400, f"the Host header {raw[:100]!r} is not a host name and port")(
+                        scope, receive, send)
+                    return
+                if self.allowed and name not in self.allowed:
+                    await error(400, f"this server does not answer to the host {name[:100]!r}; it answers to "
+                                     f"{', '.join(sorted(self.allowed))} (afkg serve --allowed-host NAME adds one)")(
+                        scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
 
 
 def routes() -> list[Route]:
@@ -85,7 +131,8 @@ def create_app(config: ServerConfig | None = None, *, service: Service | None = 
             if owned:
                 loaded.close()
 
-    middleware = [Middleware(AccessLog, log_format=config.log_format, stream=log_stream)]
+    middleware = [Middleware(AccessLog, log_format=config.log_format, stream=log_stream),
+                  Middleware(HostCheck, allowed=config.allowed_hosts)]
     if config.cors:
         from starlette.middleware.cors import CORSMiddleware
 
@@ -102,6 +149,7 @@ def create_app(config: ServerConfig | None = None, *, service: Service | None = 
     app = Starlette(routes=routes() + extra, middleware=middleware, lifespan=lifespan,
                     exception_handlers={404: not_found, 405: not_allowed})
     app.state.sparql_page = sparql_page
+    app.state.body_budget = BodyBudget()
     if service is not None:
         app.state.service = service
     return app

@@ -9,6 +9,7 @@ None).
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,31 @@ class DatasetView:
 
     def query(self, text: str, **options: Any) -> Any:
         return self.store.query(text, **{**options, **self.options})
+
+
+@functools.cache
+def _federation_class() -> Any:
+    from afkg.query.federation import Federation
+    from afkg.server.messages import service_refusal
+
+    class ServerFederation(Federation):
+        """afkg's federation, whose refusal of an endpoint says how to allow it on the server."""
+
+        def check(self, clauses: Any) -> None:
+            for clause in clauses:
+                if clause.endpoint not in self.allowed:
+                    raise UsageError(service_refusal(clause.endpoint, self.allowed))
+
+    return ServerFederation
+
+
+def _federation(allowed: tuple[str, ...]) -> Any:
+    """afkg's federation over the endpoints ``--allow-service`` named (no other, Wikidata's included)."""
+    return _federation_class()(allowed=set(allowed))
+
+
+FROM_REFUSED = ("FROM and FROM NAMED are not allowed: this endpoint answers from its own graphs and fetches "
+                "nothing; choose among them with the default-graph-uri and named-graph-uri parameters")
 
 
 def _engine(layout: Layout, view: DatasetView) -> Any:
@@ -110,24 +136,29 @@ class Worker:
 
     def sparql(self, task: dict[str, Any]) -> dict[str, Any]:
         from afkg.query.guard import inspect
+        from afkg.server.messages import plain_syntax_error
 
-        info = inspect(task["query"])
+        try:
+            info = inspect(task["query"])
+        except SparqlSyntaxError as exc:
+            raise Refused(400, plain_syntax_error(task["query"], exc)) from None
         if info.is_update:
             raise Refused(400, "this is a SPARQL update; the endpoint is read-only and runs queries only")
+        if info.has_dataset:
+            raise Refused(400, FROM_REFUSED)
         text = info.text
         view = DatasetView(self.store, task.get("default_graphs"), task.get("named_graphs"))
         max_rows: int = task["max_rows"]
         if info.services:
             from afkg.query.catalogue import StoredQuery, execute
-            from afkg.query.federation import Federation
 
+            federation = _federation(self.allow_service)
             try:
-                Federation(allowed=set(self.allow_service)).check(list(info.services))
+                federation.check(list(info.services))
             except UsageError as exc:
                 raise Refused(403, str(exc)) from None
             ad_hoc = StoredQuery(name="query", path=Path("query"), text=text, summary="", query_type=info.kind)
-            result = execute(ad_hoc, _engine(self.layout, view), {}, Federation(allowed=set(self.allow_service)),
-                             max_rows=max_rows)
+            result = execute(ad_hoc, _engine(self.layout, view), {}, federation, max_rows=max_rows)
             return _answer(result, task, max_rows, context=self.context)
         import pyoxigraph as ox
 
@@ -136,7 +167,8 @@ class Worker:
         except SyntaxError as exc:
             from afkg.query.engines import oxigraph_syntax_position
 
-            raise SparqlSyntaxError(*oxigraph_syntax_position(exc)) from None
+            raise Refused(400, plain_syntax_error(text, SparqlSyntaxError(*oxigraph_syntax_position(exc)))) \
+                from None
         try:
             if isinstance(answer, ox.QueryBoolean):
                 return _answer(AskResult(bool(answer)), task, max_rows, context=self.context)
@@ -166,7 +198,6 @@ class Worker:
 
     def stored_query(self, task: dict[str, Any]) -> dict[str, Any]:
         from afkg.query.catalogue import Catalogue, execute
-        from afkg.query.federation import Federation
 
         name: str = task["name"]
         if name not in self.stored:
@@ -177,7 +208,7 @@ class Worker:
         offset: int = task.get("offset") or 0
         limit: int | None = task.get("limit")
         fetch = offset + (max_rows if limit is None else min(limit, max_rows)) + 1
-        result = execute(query, engine, dict(task.get("params") or {}), Federation(allowed=set(self.allow_service)),
+        result = execute(query, engine, dict(task.get("params") or {}), _federation(self.allow_service),
                          max_rows=fetch)
         if isinstance(result, SelectResult):
             total = len(result.rows)

@@ -6,6 +6,7 @@ and TriG for graph results.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 TABULAR = ("json", "xml", "csv", "tsv")
@@ -85,12 +86,18 @@ def parse_accept(header: str | None) -> list[MediaRange]:
         for param in parts[1:]:
             name, _, value = param.partition("=")
             if name.strip().lower() == "q":
-                try:
-                    q = min(max(float(value.strip()), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0
+                q = _qvalue(value.strip())
         ranges.append(MediaRange(kind, sub, q))
     return ranges
+
+
+_QVALUE = re.compile(r"^(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)\Z")
+
+
+def _qvalue(text: str) -> float:
+    """An Accept q-value as RFC 9110 writes it (``0`` to ``1``, three decimals at most, ASCII
+    digits); anything else counts as 0 (not acceptable)."""
+    return float(text) if _QVALUE.match(text) else 0.0
 
 
 def quality(ranges: list[MediaRange], media_type: str) -> float:

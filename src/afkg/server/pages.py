@@ -21,7 +21,7 @@ from starlette.routing import Route
 from afkg.errors import QueryError, UsageError
 from afkg.query.results import AskResult, GraphResult, Result, SelectResult
 from afkg.query.terms import Term
-from afkg.server.workers import Busy, Stopped, WorkerFailed
+from afkg.server.workers import Busy, MemoryExceeded, Stopped, WorkerFailed
 
 if TYPE_CHECKING:
     from afkg.publish.site import Site
@@ -66,6 +66,15 @@ def _result(query: StoredQuery, answer: dict[str, Any]) -> Result:
                         for t in triples])
 
 
+class Unavailable(QueryError):
+    """A stored query a page needs could not run now: every worker busy, the timeout, a crash.
+    The page answers 503, with ``Retry-After`` when waiting may help (``retry_after``)."""
+
+    def __init__(self, message: str, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 def _runner(app: Any) -> Any:
     """A runner for the site's query pages: the stored query goes to the worker pool."""
 
@@ -76,8 +85,10 @@ def _runner(app: Any) -> Any:
                 "limit": None, "offset": None, "max_rows": service.config.max_rows}
         try:
             answer = from_thread.run(service.pool.run, task)
-        except (Busy, Stopped, WorkerFailed) as exc:
-            raise QueryError(str(exc)) from None
+        except Busy as exc:
+            raise Unavailable(str(exc), retry_after=1) from None
+        except (Stopped, MemoryExceeded, WorkerFailed) as exc:
+            raise Unavailable(str(exc)) from None
         return _result(query, answer)
 
     return run

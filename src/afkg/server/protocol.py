@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, Response
 from afkg.server import service_description
 from afkg.server.config import MAX_BODY_BYTES, MAX_QUERY_BYTES
 from afkg.server.negotiation import GRAPH, TABULAR, choose, from_name, media_type, prefers_html
-from afkg.server.responses import TooLarge, answer_response, error, read_body, run
+from afkg.server.responses import Crowded, TooLarge, TooSlow, answer_response, body_error, error, read_body, run
 
 ALLOW = "GET, HEAD, POST, OPTIONS"
 MAX_FIELDS = 256
@@ -26,6 +26,8 @@ MAX_FIELDS = 256
 MAX_GRAPHS = 64
 """Graph IRIs one request may name."""
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]+$")
+MAX_DESCRIPTIONS = 16
+"""Service descriptions kept, one per endpoint URL and format (the URL follows the Host asked for)."""
 
 HtmlPage = Callable[[Request], Response]
 """A page for browsers that ask ``/sparql`` for HTML without a query."""
@@ -46,10 +48,12 @@ async def _parameters(request: Request) -> list[tuple[str, str]] | Response:
     if kind not in ("application/x-www-form-urlencoded", "application/sparql-query"):
         return error(415, "send the query as application/x-www-form-urlencoded (query=...) "
                           "or as application/sparql-query")
+    config = request.app.state.service.config
     try:
-        body = await read_body(request, MAX_BODY_BYTES)
-    except TooLarge:
-        return error(413, f"the request body is larger than {MAX_BODY_BYTES} bytes")
+        body = await read_body(request, MAX_BODY_BYTES, config.read_timeout,
+                               getattr(request.app.state, "body_budget", None))
+    except (TooLarge, TooSlow, Crowded) as exc:
+        return body_error(exc, MAX_BODY_BYTES, config.read_timeout)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -133,10 +137,14 @@ def description(request: Request, fmt: str | None) -> Response:
     service = request.app.state.service
     endpoint = str(request.url.replace(query=""))
     key = ("sd", endpoint, chosen)
-    if key not in service.cache:
+    body = service.cache.get(key)
+    if body is None:
         graph = service_description.describe(endpoint, service.counts)
-        service.cache[key] = service_description.serialize(graph, chosen)
-    body = service.cache[key]
+        body = service_description.serialize(graph, chosen)
+        kept = [k for k in service.cache if isinstance(k, tuple) and k[:1] == ("sd",)]
+        for old in kept[:max(0, len(kept) + 1 - MAX_DESCRIPTIONS)]:
+            service.cache.pop(old, None)
+        service.cache[key] = body
     headers = _vary()
     if request.method == "HEAD":
         headers["Content-Length"] = str(len(body))

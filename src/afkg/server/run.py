@@ -7,7 +7,7 @@ import sys
 from typing import TextIO
 
 from afkg.errors import UsageError
-from afkg.server.config import MAX_BODY_BYTES, ServerConfig
+from afkg.server.config import LOOPBACK_NAMES, MAX_HEADER_BYTES, ServerConfig
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -36,14 +36,42 @@ def base_url(sock: socket.socket) -> str:
     return f"http://{shown}:{port}/"
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or name to listen on) can be reached from this machine only."""
+    import ipaddress
+
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def allowed_hosts(config: ServerConfig, host: str, forwarded_allow_ips: str | None) -> tuple[str, ...]:
+    """The host names the server answers to: those given (``--allowed-host``); else, listening on a
+    loopback address with no proxy in front, the loopback names (so a web page elsewhere cannot
+    reach it through a name of its own that resolves to 127.0.0.1); else any well-formed name."""
+    if config.allowed_hosts:
+        return config.allowed_hosts
+    if forwarded_allow_ips is None and is_loopback(host):
+        shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+        return tuple(dict.fromkeys((*LOOPBACK_NAMES, shown.lower())))
+    return ()
+
+
 def serve(config: ServerConfig, host: str, port: int, *, forwarded_allow_ips: str | None = None,
           out: TextIO | None = None) -> None:
     """Load and check the graph, start the workers, print the URL, and serve until SIGTERM or Ctrl-C."""
+    import dataclasses
+
     import uvicorn
 
     from afkg.server.application import create_app
+    from afkg.server.connections import protocol
     from afkg.server.service import Service
 
+    config = dataclasses.replace(config, allowed_hosts=allowed_hosts(config, host, forwarded_allow_ips))
     sock = _listen(host, port)
     service = None
     try:
@@ -51,10 +79,11 @@ def serve(config: ServerConfig, host: str, port: int, *, forwarded_allow_ips: st
         service.start()
         app = create_app(service=service)
         server = uvicorn.Server(uvicorn.Config(
-            app, log_level="warning", access_log=False, lifespan="on", http="h11",
+            app, log_level="warning", access_log=False, lifespan="on", ws="none",
+            http=protocol(config.max_connections, config.read_timeout, MAX_HEADER_BYTES),
             root_path=config.root_path, proxy_headers=forwarded_allow_ips is not None,
             forwarded_allow_ips=forwarded_allow_ips, timeout_graceful_shutdown=max(config.timeout, 5.0),
-            h11_max_incomplete_event_size=MAX_BODY_BYTES, server_header=False))
+            timeout_keep_alive=5, h11_max_incomplete_event_size=MAX_HEADER_BYTES, server_header=False))
         url = base_url(sock)
         stream = out or sys.stdout
         stream.write(f"afkg: serving {url} (sparql endpoint {url}sparql)\n")

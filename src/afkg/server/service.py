@@ -54,8 +54,10 @@ class Service:
             counts = {name: count for name, count in graph_counts(kg.store).items()
                       if name in (ONTOLOGY_GRAPH, DATA_GRAPH)}
         queries = {q.name: q for q in Catalogue(layout).all()}
-        spec = WorkerSpec(root=str(layout.root), store=config.store, allow_service=config.allow_service)
-        pool = QueryPool(spec, size=config.max_concurrent, max_queued=config.max_queued, timeout=config.timeout)
+        spec = WorkerSpec(root=str(layout.root), store=config.store, allow_service=config.allow_service,
+                          memory=config.memory_bytes)
+        pool = QueryPool(spec, size=config.max_concurrent, max_queued=config.queue_size, timeout=config.timeout,
+                         queue_timeout=config.queue_wait)
         return cls(config=config, layout=layout, queries=queries, counts=counts, pool=pool, kg=kg)
 
     def start(self) -> None:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib import URIRef
+from rdflib.term import Node
 
 from afkg.graph import KnowledgeGraph
 from afkg.namespaces import AFKG, ORG, OWL, RDF, RDFS, SKOS, WDT
@@ -45,13 +45,13 @@ def wikidata_property(kg: KnowledgeGraph, term: Any) -> str | None:
     return None
 
 
-def candidate_statements(kg: KnowledgeGraph) -> list[tuple[str, str, str, dict[str, Any], URIRef]]:
+def candidate_statements(kg: KnowledgeGraph) -> list[tuple[str, str, str, dict[str, Any], Node]]:
     """(item, property, value item, qualifiers, fact) that the graph states about linked items.
     Which Wikidata property each pattern states is read from the ontology
     (afkg:wikidataProperty): the membership role (member -> P463), the office's kind
     (head of state -> P35, head of government -> P6) with afkg:date as its qualifier
     (P585), and the bilateral relation (P530 between its parties)."""
-    out = []
+    out: list[tuple[str, str, str, dict[str, Any], Node]] = []
     for membership in kg.data.subjects(RDF.type, AFKG.Membership):
         member = _item_of(kg, kg.data.value(membership, ORG.member))
         organisation = _item_of(kg, kg.data.value(membership, ORG.organization))

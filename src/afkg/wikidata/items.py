@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Literal, URIRef
+from rdflib.term import Identifier
 
 from afkg.errors import InputError
 from afkg.files import MAX_JSON_BYTES, MAX_TABLE_BYTES, load_json, read_text
@@ -111,12 +112,13 @@ def load_snapshot(layout: Layout) -> dict[str, Any]:
     return data
 
 
-def linked_entities(kg: KnowledgeGraph) -> list[tuple[URIRef, URIRef, str]]:
+def linked_entities(kg: KnowledgeGraph) -> list[tuple[URIRef, URIRef, Identifier]]:
     """(entity, match property, Wikidata IRI) for every instance linked to Wikidata."""
-    links = []
+    links: list[tuple[URIRef, URIRef, Identifier]] = []
     for prop in (OWL.sameAs, SKOS.closeMatch):
         for entity, target in kg.data.subject_objects(prop):
-            if "wikidata.org" in str(target) and isinstance(entity, URIRef):
+            # every term of a graph afkg reads is an Identifier (a URIRef, BNode or Literal)
+            if "wikidata.org" in str(target) and isinstance(entity, URIRef) and isinstance(target, Identifier):
                 links.append((entity, prop, target))
     return sorted(links)
 

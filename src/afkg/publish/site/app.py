@@ -119,7 +119,7 @@ class Site:
     @cached_property
     def pairs(self) -> dict[str, Path]:
         """Relation folder name -> its source text file."""
-        found = {}
+        found: dict[str, Path] = {}
         for path in sorted(self.kg.sources.values()):
             found.setdefault(path.parent.name, path)
         return found
@@ -166,9 +166,12 @@ class Site:
         from afkg.publish import export, metadata
         from afkg.publish.context import context_text, load_context
 
+        def exporter(fmt: str) -> Callable[[], bytes]:
+            return lambda: export.export(self.kg, fmt)
+
         files: dict[str, tuple[str, Callable[[], bytes]]] = {}
         for fmt, (media, ext) in export.FORMATS.items():
-            files[f"afkg.{ext}"] = (media, lambda fmt=fmt: export.export(self.kg, fmt))
+            files[f"afkg.{ext}"] = (media, exporter(fmt))
         files["void.ttl"] = ("text/turtle", lambda: export.to_turtle(
             metadata.describe(self.kg, export.distribution_names())))
         files["context.jsonld"] = ("application/ld+json", lambda: context_text(
@@ -177,6 +180,11 @@ class Site:
 
     @cached_property
     def _download_cache(self) -> dict[str, bytes]:
+        return {}
+
+    @cached_property
+    def _source_texts(self) -> dict[str, str]:
+        """Relation folder name -> its source text, read once (:meth:`source`)."""
         return {}
 
     @cached_property
@@ -438,10 +446,19 @@ class Site:
         path = self.pairs.get(pair)
         if path is None:
             return self.not_found(linker, f"There is no relation folder '{pair}'.")
-        try:
-            source_text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: cannot read ({exc})") from None
+        source_text = self._source_texts.get(pair)
+        if source_text is None:
+            from afkg.files import MAX_TEXT_BYTES, read_text
+
+            # Read once, as loading read it: a regular file (no FIFO, no device), bounded, UTF-8; and
+            # not a symlink, since the path was resolved when the project was loaded (one swapped in
+            # since then is not followed). A file that changes afterwards does not change the page.
+            try:
+                source_text = read_text(path, MAX_TEXT_BYTES, self.layout.display(path), follow_symlinks=False)
+            except InputError as exc:
+                body = f'<h1>Source text</h1><p class="error" role="alert">{text(exc)}</p>'
+                return _html(page(linker, "Source text", body), 500)
+            self._source_texts[pair] = source_text
         passages = sorted(((iri, info) for iri, info in self.passages.items() if info.pair == pair),
                           key=lambda kv: kv[1].anchor)
         spans = []
@@ -529,6 +546,9 @@ class Site:
             status, outcome = 400, f'<p class="error" role="alert">{text(exc)}</p>'
         except AfkgError as exc:
             status = 503 if isinstance(exc, QueryError) else 500
+            retry = getattr(exc, "retry_after", None)
+            if retry:
+                headers = {**headers, "Retry-After": str(retry)}
             outcome = f'<p class="error" role="alert">{text(exc)}</p>'
         body = queries.query_body(query, given, outcome, linker, static=linker.static, ran=ran)
         return _html(page(linker, query.summary, body), status, headers)
@@ -547,26 +567,40 @@ class Site:
         except (UsageError, InputError) as exc:
             return Response(400, "text/plain; charset=utf-8", f"400 Bad Request: {exc}\n".encode())
         except AfkgError as exc:
-            return Response(503, "text/plain; charset=utf-8", f"503 Service Unavailable: {exc}\n".encode())
+            retry = getattr(exc, "retry_after", None)
+            return Response(503, "text/plain; charset=utf-8", f"503 Service Unavailable: {exc}\n".encode(),
+                            {"Retry-After": str(retry)} if retry else {})
         return Response(200, MEDIA_TYPES[suffix], body)
 
     # --- pictures -------------------------------------------------------------------------------
 
     def _picture_data(self, name: str) -> SelectResult | str:
+        """The rows of a picture's stored query, or why the project gives none. A query that
+        could not run (an AfkgError: every worker busy, a timeout…) is raised, for the page to
+        answer with an error status."""
         query = self._stored(name)
         if query is None:
             return f"This project has no stored query '{name}'."
-        try:
-            result = self.run(query, {})
-        except AfkgError as exc:
-            return str(exc)
+        result = self.run(query, {})
         if not isinstance(result, SelectResult):
             return f"The stored query '{name}' is not a SELECT query."
         return result
 
+    def _picture_error(self, linker: Linker, title: str, exc: AfkgError) -> Response:
+        """The page of a picture whose data could not be had: 503 when the query could not run
+        (with ``Retry-After`` when the error says waiting may help), 500 otherwise."""
+        status = 503 if isinstance(exc, QueryError) else 500
+        retry = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry)} if retry else {}
+        body = f'<h1>{text(title)}</h1><p class="error" role="alert">{text(exc)}</p>'
+        return _html(page(linker, title, body), status, headers)
+
     def timeline(self, linker: Linker) -> Response:
         """The timeline of the relation, from the stored query ``timeline``."""
-        data = self._picture_data("timeline")
+        try:
+            data = self._picture_data("timeline")
+        except AfkgError as exc:
+            return self._picture_error(linker, "Timeline", exc)
         if isinstance(data, str):
             body = f"<h1>Timeline</h1><p>{text(data)}</p>"
             return _html(page(linker, "Timeline", body))
@@ -577,19 +611,22 @@ class Site:
             for row in rows:
                 lanes_of.setdefault(row["item"].value, lane)
         items = pictures.timeline_items(data, lanes_of)
-        rows = [[text(i.worded or str(int(i.start))), term_html(i.item, self.view, linker), text(i.lane)]
-                for i in sorted(items, key=lambda i: (i.start, i.label))]
+        listed = [[text(i.worded or str(int(i.start))), term_html(i.item, self.view, linker), text(i.lane)]
+                  for i in sorted(items, key=lambda i: (i.start, i.label))]
         query_link = attr(linker.href("/queries/timeline"))
         body = (f"<h1>Timeline</h1><p>Events as points, periods of rule, occupation and ties as bars, visits; "
                 f'drawn from the stored query <a href="{query_link}">timeline</a>. Each mark links to its page.</p>'
                 f'<figure class="picture">{pictures.timeline_svg(items, linker)}</figure>'
-                + table(["when", "what", "kind"], rows, caption="The same items as a list"))
+                + table(["when", "what", "kind"], listed, caption="The same items as a list"))
         return _html(page(linker, "Timeline", body))
 
     def trade(self, linker: Linker) -> Response:
         """The trade chart: flows by direction and year, and the balance."""
-        flows_data = self._picture_data("trade-by-year")
-        balance_data = self._picture_data("trade-balance")
+        try:
+            flows_data = self._picture_data("trade-by-year")
+            balance_data = self._picture_data("trade-balance")
+        except AfkgError as exc:
+            return self._picture_error(linker, "Trade", exc)
         if isinstance(flows_data, str):
             return _html(page(linker, "Trade", f"<h1>Trade</h1><p>{text(flows_data)}</p>"))
         flows = pictures.flows_from(flows_data)
@@ -650,5 +687,4 @@ class Site:
     def resource_paths(self) -> list[str]:
         """The path (after ``/resource/``) of every resource the graph names as subject or object."""
         rows = self.view.select("SELECT DISTINCT ?r WHERE { { ?r ?p ?o } UNION { ?s ?p ?r } FILTER(isIRI(?r)) }")
-        return sorted({resource_target(r["r"].value)[len("/resource/"):] for r in rows
-                       if resource_target(r["r"].value)})
+        return sorted({target[len("/resource/"):] for r in rows if (target := resource_target(r["r"].value))})

@@ -8,6 +8,7 @@ are drawn from query results only, so they work for any relation.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -70,13 +71,13 @@ def timeline_items(result: SelectResult, lanes_of: dict[str, str]) -> list[Timel
     return items
 
 
-def _rows(items: list[TimelineItem], x: object) -> list[int]:
+def _rows(items: list[TimelineItem], x: Callable[[float], float]) -> list[int]:
     """A row within its lane for every item, so that no two marks overlap."""
     ends: dict[str, list[float]] = {}
     rows = []
     for item in items:
-        left = x(item.start) - 6  # type: ignore[operator]
-        right = (x(item.end) if item.end is not None else x(item.start)) + 6  # type: ignore[operator]
+        left = x(item.start) - 6
+        right = (x(item.end) if item.end is not None else x(item.start)) + 6
         taken = ends.setdefault(item.lane, [])
         for number_, end in enumerate(taken):
             if end <= left:
@@ -212,7 +213,7 @@ def _money(amount: Decimal, currency: str) -> str:
     return f"{number(str(amount))} {currency}".strip()
 
 
-def trade_svg(flows: list[Flow], balances: list[Balance], label: object, currency: str) -> str:
+def trade_svg(flows: list[Flow], balances: list[Balance], label: Callable[[Term], str], currency: str) -> str:
     """Bars for the flows of each year (one colour per direction) and a diamond for each balance."""
     flows = [f for f in flows if f.currency == currency]
     balances = [b for b in balances if b.currency == currency]

@@ -9,6 +9,7 @@ from typing import Any
 
 from afkg.prefixes import PREFIXES
 from afkg.query.terms import Term, to_oxigraph, to_rdflib
+from afkg.store import oxigraph_spo
 
 Triple = tuple[Term, Term, Term]
 
@@ -16,7 +17,7 @@ Triple = tuple[Term, Term, Term]
 def _oxigraph(triples: list[Triple]) -> list[Any]:
     import pyoxigraph as ox
 
-    return [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples]
+    return [ox.Triple(*oxigraph_spo(to_oxigraph(t) for t in triple)) for triple in triples]
 
 
 def _prefixes(triples: list[Triple]) -> dict[str, str]:
@@ -37,10 +38,11 @@ def serialize(triples: list[Triple], suffix: str, *, context: dict[str, Any] | N
     triples = sorted(set(triples))
     if suffix == "nt":
         return ntriples(triples)
-    if suffix == "ttl":
-        return ox.serialize(_oxigraph(triples), format=ox.RdfFormat.TURTLE, prefixes=_prefixes(triples))
-    if suffix == "rdf":
-        return ox.serialize(_oxigraph(triples), format=ox.RdfFormat.RDF_XML, prefixes=_prefixes(triples))
+    if suffix in ("ttl", "rdf"):
+        fmt = ox.RdfFormat.TURTLE if suffix == "ttl" else ox.RdfFormat.RDF_XML
+        data = ox.serialize(_oxigraph(triples), format=fmt, prefixes=_prefixes(triples))
+        assert data is not None  # without an output, serialize returns the bytes
+        return data
     if suffix == "jsonld":
         from afkg.publish.jsonld import to_jsonld
 
