@@ -4,7 +4,8 @@
 
 OUT gets ``ontology/`` and ``queries/`` copied from the project, ``data/wikidata/``
 copied as it is, and N folders ``data/<x>-<y>/``, each a copy of the template pair
-``data/albania-france/`` with every resource and passage renamed:
+``data/albania-france/`` and of the shared entities it mentions (``data/shared/*.ttl``,
+written as ``shared-*.ttl`` in each folder) with every resource and passage renamed:
 
 - the two countries get made-up names (in copy 1 ``Albania`` and ``Albanian``
   become ``Kakaria`` and ``Kakarian``, ``France`` and ``French`` become ``Lokaria``
@@ -157,6 +158,10 @@ def generate(count: int, out: Path) -> list[Path]:
         shutil.copytree(ROOT / "data" / "wikidata", out / "data" / "wikidata")
     files = {path.name: list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
              for path in sorted(template_dir.glob("*.ttl"))}
+    # the shared entities the template refers to come along, renamed like the rest: each copy
+    # describes its own made-up states, places and people, so it needs no data/shared/ folder
+    files.update({f"shared-{path.name}": list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+                  for path in sorted((ROOT / "data" / "shared").glob("*.ttl"))})
     source_text = (template_dir / "source.txt").read_text(encoding="utf-8")
     extras = [p for p in sorted(template_dir.iterdir()) if p.is_file() and p.suffix not in (".ttl", ".txt")]
     folders = []

@@ -66,10 +66,10 @@ def test_a_stored_query_answers_for_both_pairs(two_pairs: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = sorted(result.output.splitlines()[1:])
     assert rows == sorted([
-        f"2024,{RES}Lokaria,{RES}Kakaria,22800000.0,EUR,14.2,{RES}Lokaria",
-        f"2024,{RES}Kakaria,{RES}Lokaria,16100000.0,EUR,,{RES}Lokaria",
-        f"2024,{RES}Nekaria,{RES}Mikaria,22800000.0,EUR,14.2,{RES}Nekaria",
-        f"2024,{RES}Mikaria,{RES}Nekaria,16100000.0,EUR,,{RES}Nekaria",
+        f"{RES}Kakaria-Lokaria_relations,2024,{RES}Lokaria,{RES}Kakaria,22800000.0,EUR,14.2,{RES}Lokaria",
+        f"{RES}Kakaria-Lokaria_relations,2024,{RES}Kakaria,{RES}Lokaria,16100000.0,EUR,,{RES}Lokaria",
+        f"{RES}Mikaria-Nekaria_relations,2024,{RES}Nekaria,{RES}Mikaria,22800000.0,EUR,14.2,{RES}Nekaria",
+        f"{RES}Mikaria-Nekaria_relations,2024,{RES}Mikaria,{RES}Nekaria,16100000.0,EUR,,{RES}Nekaria",
     ])
 
 

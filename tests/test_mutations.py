@@ -131,6 +131,21 @@ MUTATIONS = [
     ("a quote not in the article", ("set", "sec:history-8", "afkg:quote", '"France was Albania’s only partner."'),
      "provenance"),
     ("a passage with two quotes", ("add", "sec:history-8", "afkg:quote", '"throughout the Cold War"'), "PassageShape"),
+    # vocabulary for what real articles say (issue 18): subsections, precision per date, undated events,
+    # quantities, causes that are actors, acts without a counterpart
+    ("a section made a subsection of the wrong one", ("add", "sec:see-also", "afkg:parentSection", "sec:history"),
+     "provenance"),
+    ("a parent section after its subsection", ("add", "sec:history", "afkg:parentSection", "sec:see-also"),
+     "SectionShape"),
+    ("a topic as a cause", ("set", "fact:france-opposed-albanian-aims-1912", "afkg:cause", "topic:energy"), "FactShape"),
+    ("a start precision without a start", ("add", VISIT, "afkg:startPrecision", "kind:day"), "DatedShape"),
+    ("an end precision the end does not fit", ("add", "fact:anjou-rule-of-albania", "afkg:endPrecision", "kind:day"),
+     "PrecisionShape"),
+    ("a quantity without a unit", ("add", "fact:membership-albania-nato", "afkg:quantity", '"20000"^^xsd:integer'),
+     "QuantityShape"),
+    ("a family as the state left", ("set", "fact:albanian-declaration-of-independence", "afkg:counterpart",
+                                    "res:Capetian_House_of_Anjou"), "ActShape"),
+    ("an undated trade figure", ("drop", EXPORTS, "afkg:date"), "TradeFigureShape"),
 ]
 
 

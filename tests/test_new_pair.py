@@ -27,8 +27,10 @@ def test_second_relation_validates_and_is_counted(project_copy):
     result = runner.invoke(cli, ["--root", str(project_copy), "query", "run", "trade-by-year", "-p", "year=2020",
                                  "--format", "csv"])
     assert result.output.splitlines()[1:] == [
+        "https://w3id.org/afkg/resource/Testland-Otherland_relations,"
         "2020,https://w3id.org/afkg/resource/Otherland,https://w3id.org/afkg/resource/Testland,3000000.0,EUR,,"
         "https://w3id.org/afkg/resource/Testland",
+        "https://w3id.org/afkg/resource/Testland-Otherland_relations,"
         "2020,https://w3id.org/afkg/resource/Testland,https://w3id.org/afkg/resource/Otherland,5000000.0,EUR,,"
         "https://w3id.org/afkg/resource/Testland",
     ]

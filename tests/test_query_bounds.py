@@ -222,4 +222,4 @@ def test_max_memory_bounds_the_query_child():
     assert stopped.exit_code == 1, stopped.output
     assert stopped.output.count("\n") == 1 and "memory" in stopped.output
     fine = runner.invoke(cli, ["query", "run", "trade-by-year", "--max-memory", "2048", "--format", "csv"])
-    assert fine.exit_code == 0 and fine.output.startswith("year,")
+    assert fine.exit_code == 0 and fine.output.startswith("relation,year,")

@@ -49,7 +49,8 @@ def test_select_formats_parse_back_with_standard_parsers(engine):
     rows = list(csv.DictReader(io.StringIO(outputs["csv"])))
     assert [r["year"] for r in rows] == ["2024", "2024"]
     body = json.loads(outputs["json"])
-    assert body["head"]["vars"] == ["year", "exporter", "importer", "amount", "currency", "growthPercent", "reporter"]
+    assert body["head"]["vars"] == ["relation", "year", "exporter", "importer", "amount", "currency", "growthPercent",
+                                  "reporter"]
 
 
 def test_ask_formats_parse_back():
@@ -90,7 +91,7 @@ def test_missing_required_parameter_names_it_and_its_type():
 
 @pytest.mark.parametrize("param,message", [
     ("year=20x4", "parameter 'year' expects xsd:gYear (a year, e.g. 2024), got '20x4'"),
-    ("colour=red", "query 'trade-by-year' has no parameter 'colour' (parameters: year, exporter)"),
+    ("colour=red", "query 'trade-by-year' has no parameter 'colour' (parameters: relation, year, exporter)"),
     ("year", "bad parameter 'year': write -p NAME=VALUE"),
 ])
 def test_bad_parameter_is_a_one_line_usage_error(param, message):
@@ -155,7 +156,7 @@ def test_output_file_is_written_atomically(tmp_path):
     target = tmp_path / "out.csv"
     result = run("query", "run", "diplomatic-missions", "--format", "csv", "-o", str(target))
     assert result.exit_code == 0 and result.output == ""
-    assert target.read_text(encoding="utf-8").startswith("mission,kind,sendingState")
+    assert target.read_text(encoding="utf-8").startswith("relation,mission,kind,sendingState")
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 
 

@@ -76,6 +76,23 @@ MISSION = ('ex:e a afkg:DiplomaticMission ; afkg:kind kind:embassy ; rdfs:label 
            'afkg:sendingState ex:A ; ')
 RELATION = 'ex:rel a afkg:BilateralRelation ; rdfs:label "A–B"@en ; afkg:needsWikidataLink true ; afkg:party ex:A , ex:B ; '
 DECLARATION = 'ex:d a afkg:Act ; afkg:kind kind:declaration-of-independence ; ' + FACT + 'afkg:agent ex:P ; '
+ESTABLISHMENT = 'ex:est a afkg:Act ; ' + FACT + 'afkg:agent ex:A ; '
+GROUP = 'ex:G a afkg:Group ; afkg:kind kind:people ; rdfs:label "G"@en ; afkg:needsWikidataLink true . '
+UNDATED_VISIT = ('ex:v a afkg:Visit ; afkg:kind kind:visit ; ' + FACT +
+                 'afkg:agent ex:P ; afkg:office ex:Office ; afkg:counterpart ex:B . ')
+MONTH_VISIT = ('ex:v a afkg:Visit ; afkg:kind kind:visit ; ' + FACT + 'afkg:agent ex:P ; afkg:office ex:Office ; '
+               'afkg:counterpart ex:B ; afkg:date "2022-05"^^xsd:gYearMonth ; afkg:precision kind:month . ')
+TERM = ('ex:h a afkg:Standing ; afkg:kind kind:office-holding ; ' + FACT +
+        'afkg:agent ex:P ; afkg:office ex:Office ; afkg:precision kind:year ; ')
+SPLIT = RULE + 'afkg:start "1917-06-23"^^xsd:date ; afkg:end "1920"^^xsd:gYear ; '
+COMMUNITY = 'ex:c a afkg:Standing ; afkg:kind kind:community ; ' + FACT
+QUANTITY = 'ex:q a afkg:Standing ; afkg:kind kind:community ; ' + FACT + 'afkg:agent ex:G ; afkg:counterpart ex:B ; '
+
+
+def kind(iri: str, broader: str, scheme: str = "kind:fact-kinds", definition: str = 'skos:definition "d"@en ; ') -> str:
+    """A kind a relation's data adds to a scheme of the ontology."""
+    return (f'{iri} a skos:Concept ; skos:inScheme {scheme} ; skos:prefLabel "{iri}"@en ; {definition}'
+            f'skos:broader {broader} . ')
 
 # (shape, valid snippet, invalid snippet, expected message of the failure)
 CASES = [
@@ -101,21 +118,50 @@ CASES = [
      "prov:wasDerivedFrom at least one afkg:Passage"),
     ("FactShape (opposite roles)", STANCE + "afkg:kind kind:opposition ; afkg:counterpart ex:B .",
      STANCE + "afkg:kind kind:opposition ; afkg:counterpart ex:A .", "other than its counterpart"),
+    ("FactShape (a group as cause)", GROUP + STANCE + "afkg:kind kind:support ; afkg:counterpart ex:B ; afkg:cause ex:G .",
+     GROUP + STANCE + "afkg:kind kind:support ; afkg:counterpart ex:B ; afkg:cause ex:Topic .",
+     "must be a fact or an actor"),
     ("MembershipShape", MEMBERSHIP + "org:role role:member , role:founder .",
      MEMBERSHIP + "org:role role:member , role:candidate .", "cannot be both role:candidate"),
     ("MembershipShape (role)", MEMBERSHIP + "org:role role:candidate .",
      MEMBERSHIP + "org:role kind:support .", "role:member, role:founder or role:candidate"),
     ("StandingShape", HOLDING, HOLDING.replace("afkg:agent ex:P", "afkg:agent ex:A"),
      "An office holding needs a person"),
+    ("StandingShape (community)", GROUP + COMMUNITY + "afkg:agent ex:G ; afkg:counterpart ex:B .",
+     GROUP + COMMUNITY + "afkg:counterpart ex:B .", "any other standing needs an afkg:agent or an afkg:about"),
+    ("StandingShape (a kind narrower than office holding)",
+     kind("ex:acting", "kind:office-holding") + HOLDING.replace("kind:office-holding", "ex:acting"),
+     kind("ex:acting", "kind:office-holding") + HOLDING.replace("kind:office-holding", "ex:acting")
+     .replace("afkg:office ex:Office ; ", ""), "An office holding needs a person"),
+    ("StandingShape (a kind of another class)",
+     kind("ex:acting", "kind:office-holding") + HOLDING.replace("kind:office-holding", "ex:acting"),
+     kind("ex:acting", "kind:visit") + HOLDING.replace("kind:office-holding", "ex:acting"),
+     "or a kind the data adds to kind:fact-kinds with one of them as skos:broader"),
     ("StanceShape", STANCE + "afkg:kind kind:opposition ; afkg:counterpart ex:B .",
      STANCE + "afkg:kind kind:rule ; afkg:counterpart ex:B .", "kind:support, kind:opposition or kind:withheld-support"),
     ("StatementShape", 'ex:st a afkg:Statement ; afkg:kind kind:assessment ; ' + FACT + 'afkg:about ex:A ; afkg:wording "w" .',
      'ex:st a afkg:Statement ; afkg:kind kind:praise ; ' + FACT + 'afkg:about ex:A ; afkg:wording "w" .',
      "need the afkg:agent who spoke"),
+    ("StatementShape (opinion)",
+     'ex:st a afkg:Statement ; afkg:kind kind:opinion ; ' + FACT + 'afkg:agent ex:P ; afkg:about ex:A ; afkg:wording "w" .',
+     'ex:st a afkg:Statement ; afkg:kind kind:opinion ; ' + FACT + 'afkg:about ex:A ; afkg:wording "w" .',
+     "opinions need the afkg:agent who spoke"),
+    ("StatementShape (a kind narrower than assessment)",
+     kind("ex:verdict", "kind:assessment") + 'ex:st a afkg:Statement ; afkg:kind ex:verdict ; ' + FACT
+     + 'afkg:about ex:A ; afkg:wording "w" .',
+     kind("ex:verdict", "kind:praise") + 'ex:st a afkg:Statement ; afkg:kind ex:verdict ; ' + FACT
+     + 'afkg:about ex:A ; afkg:wording "w" .', "need the afkg:agent who spoke"),
     ("VisitShape", VISIT + "afkg:counterpart ex:B .", VISIT + "afkg:counterpart ex:A .",
      "belongs to the host country"),
     ("VisitShape (host)", VISIT + "afkg:counterpart ex:B .", VISIT + "afkg:counterpart ex:City .",
      "afkg:counterpart, the host country"),
+    ("VisitShape (undated)", HOLDING + UNDATED_VISIT, UNDATED_VISIT,
+     "is not held by the visitor (no office holding says so)"),
+    ("VisitShape (office held for a period)", TERM + 'afkg:start "2020"^^xsd:gYear . ' + MONTH_VISIT,
+     TERM + 'afkg:start "2020"^^xsd:gYear ; afkg:end "2021"^^xsd:gYear . ' + MONTH_VISIT,
+     "is not held by the visitor at the visit's date"),
+    ("VisitShape (undated office holding)", TERM.replace("afkg:precision kind:year ; ", "") + 'afkg:wording "w" . '
+     + MONTH_VISIT, MONTH_VISIT, "is not held by the visitor at the visit's date"),
     ("MeetingShape", 'ex:mt a afkg:Meeting ; afkg:kind kind:bilateral-meeting ; ' + FACT + 'afkg:party ex:P , ex:Q .',
      'ex:mt a afkg:Meeting ; afkg:kind kind:bilateral-meeting ; ' + FACT + 'afkg:party ex:P .',
      "at least two afkg:party"),
@@ -125,10 +171,30 @@ CASES = [
     ("RelationshipShape", 'ex:t a afkg:Relationship ; afkg:kind kind:cooperation ; ' + FACT + 'afkg:party ex:A .',
      'ex:t a afkg:Relationship ; afkg:kind kind:cooperation ; ' + FACT + 'afkg:agent ex:A .',
      "needs an afkg:party, or an afkg:agent and an afkg:counterpart"),
+    ("RelationshipShape (a kind the data adds)",
+     kind("ex:contacts", "kind:diplomatic-relations") + 'ex:t a afkg:Relationship ; afkg:kind ex:contacts ; '
+     + FACT + 'afkg:party ex:A , ex:B .',
+     kind("ex:contacts", "kind:rule") + 'ex:t a afkg:Relationship ; afkg:kind ex:contacts ; '
+     + FACT + 'afkg:party ex:A , ex:B .', "A relationship's afkg:kind is"),
+    ("RelationshipShape (a kind of another scheme)",
+     kind("ex:contacts", "kind:diplomatic-relations") + 'ex:t a afkg:Relationship ; afkg:kind ex:contacts ; '
+     + FACT + 'afkg:party ex:A , ex:B .',
+     kind("ex:contacts", "kind:diplomatic-relations", scheme="kind:thing-kinds") + 'ex:t a afkg:Relationship ; '
+     'afkg:kind ex:contacts ; ' + FACT + 'afkg:party ex:A , ex:B .', "A relationship's afkg:kind is"),
     ("ControlPeriodShape", RULE + ".", RULE.replace("kind:rule", "kind:occupation") + ".",
      "Only a country occupies"),
+    ("ControlPeriodShape (a kind narrower than rule)", kind("ex:regency", "kind:rule") + RULE.replace("kind:rule", "ex:regency") + ".",
+     kind("ex:regency", "kind:occupation") + RULE.replace("kind:rule", "ex:regency") + ".", "Only a country occupies"),
     ("ActShape", DECLARATION + "afkg:about ex:A ; afkg:counterpart ex:B .",
      DECLARATION + "afkg:about ex:A ; afkg:counterpart ex:A .", "cannot become independent from itself"),
+    ("ActShape (no counterpart named)", DECLARATION + "afkg:about ex:A .",
+     DECLARATION + "afkg:about ex:A ; afkg:counterpart ex:Q .", "where the article names it, both countries"),
+    ("ActShape (establishment)", ESTABLISHMENT + "afkg:kind kind:establishment ; afkg:about ex:Org .",
+     ESTABLISHMENT + "afkg:kind kind:establishment .", "an establishment needs afkg:about"),
+    ("ActShape (a kind narrower than establishment)",
+     kind("ex:proclamation", "kind:establishment") + ESTABLISHMENT + "afkg:kind ex:proclamation ; afkg:about ex:Org .",
+     kind("ex:proclamation", "kind:establishment") + ESTABLISHMENT + "afkg:kind ex:proclamation .",
+     "an establishment needs afkg:about"),
     ("ActShape (withdrawal)",
      'ex:w a afkg:Act ; afkg:kind kind:withdrawal ; ' + FACT + 'afkg:agent ex:A ; afkg:place ex:Region .',
      'ex:w a afkg:Act ; afkg:kind kind:withdrawal ; ' + FACT + 'afkg:agent ex:A .', "a withdrawal needs the afkg:place"),
@@ -147,6 +213,23 @@ CASES = [
      "Only a trade balance can have a negative afkg:amount"),
     ("AmountWordingShape", INVEST + 'afkg:minimumAmount 5.0 ; afkg:amountLabel "over 5" .',
      INVEST + 'afkg:amount 5.0 ; afkg:amountLabel "over 5" .', "belongs in afkg:minimumAmount"),
+    ("AmountWordingShape (quantity)",
+     GROUP + QUANTITY + 'afkg:minimumQuantity 20000 ; afkg:unit kind:person ; afkg:amountLabel "over 20,000" .',
+     GROUP + QUANTITY + 'afkg:quantity 20000 ; afkg:unit kind:person ; afkg:amountLabel "over 20,000" .',
+     "(a quantity in afkg:minimumQuantity)"),
+    ("QuantityShape", GROUP + QUANTITY + 'afkg:quantity 20000 ; afkg:unit kind:person .',
+     GROUP + QUANTITY + 'afkg:quantity 20000 .', "exactly one afkg:unit"),
+    ("QuantityShape (a number)", GROUP + QUANTITY + 'afkg:quantity 2.5 ; afkg:unit kind:item .',
+     GROUP + QUANTITY + 'afkg:quantity "20,000" ; afkg:unit kind:person .', "non-negative xsd:integer or xsd:decimal"),
+    ("QuantityShape (not negative)", GROUP + QUANTITY + 'afkg:quantity 0 ; afkg:unit kind:person .',
+     GROUP + QUANTITY + 'afkg:quantity -5 ; afkg:unit kind:person .', "non-negative xsd:integer or xsd:decimal"),
+    ("QuantityShape (exact or lower bound)", GROUP + QUANTITY + 'afkg:minimumQuantity 5000 ; afkg:unit kind:person .',
+     GROUP + QUANTITY + 'afkg:quantity 5000 ; afkg:minimumQuantity 5000 ; afkg:unit kind:person .',
+     "exactly one of afkg:quantity or afkg:minimumQuantity"),
+    ("QuantityShape (a unit the data adds)",
+     kind("ex:ship", "kind:item", scheme="kind:units") + GROUP + QUANTITY + 'afkg:quantity 3 ; afkg:unit ex:ship .',
+     kind("ex:ship", "kind:person", scheme="kind:fact-kinds") + GROUP + QUANTITY + 'afkg:quantity 3 ; afkg:unit ex:ship .',
+     "exactly one afkg:unit"),
     ("DateOrderShape", RULE + 'afkg:start "1272"^^xsd:gYear ; afkg:end "1382"^^xsd:gYear ; afkg:precision kind:year .',
      RULE + 'afkg:start "1382"^^xsd:gYear ; afkg:end "1272"^^xsd:gYear ; afkg:precision kind:year .',
      "is after the afkg:end"),
@@ -154,9 +237,26 @@ CASES = [
      RULE + 'afkg:start "1272"^^xsd:gYear , "1273"^^xsd:gYear ; afkg:precision kind:year .',
      "An afkg:start is a single"),
     ("DatedShape (precision value)", RULE + 'afkg:start "1272"^^xsd:gYear ; afkg:precision kind:year .',
-     RULE + 'afkg:start "1272"^^xsd:gYear ; afkg:precision kind:yeer .', "exactly one afkg:precision"),
+     RULE + 'afkg:start "1272"^^xsd:gYear ; afkg:precision kind:yeer .', "at most one afkg:precision: kind:day"),
+    ("DatedShape (a date without precision)", SPLIT + 'afkg:startPrecision kind:day ; afkg:endPrecision kind:year .',
+     SPLIT + 'afkg:startPrecision kind:day .',
+     "The afkg:end has no precision: give afkg:endPrecision, or afkg:precision"),
+    ("DatedShape (a precision without its date)", RULE + 'afkg:end "1920"^^xsd:gYear ; afkg:endPrecision kind:year .',
+     RULE + 'afkg:end "1920"^^xsd:gYear ; afkg:endPrecision kind:year ; afkg:startPrecision kind:day .',
+     "The afkg:startPrecision kind:day qualifies no date: the node has no afkg:start"),
+    ("DatedShape (a precision that no date uses)", SPLIT + 'afkg:startPrecision kind:day ; afkg:precision kind:year .',
+     SPLIT + 'afkg:startPrecision kind:day ; afkg:endPrecision kind:year ; afkg:precision kind:year .',
+     "The afkg:precision kind:year qualifies no date"),
     ("PrecisionShape", RULE + 'afkg:end "2020-03-30"^^xsd:date ; afkg:precision kind:day .',
-     RULE + 'afkg:end "2020"^^xsd:gYear ; afkg:precision kind:day .', "do not fit the afkg:precision"),
+     RULE + 'afkg:end "2020"^^xsd:gYear ; afkg:precision kind:day .',
+     "The afkg:end 2020 does not fit its precision kind:day"),
+    ("PrecisionShape (start to the day, end to the year)",
+     SPLIT + 'afkg:startPrecision kind:day ; afkg:endPrecision kind:year .',
+     SPLIT + 'afkg:startPrecision kind:month ; afkg:endPrecision kind:year .',
+     "The afkg:start 1917-06-23 does not fit its precision kind:month"),
+    ("PrecisionShape (own precision overrides)", SPLIT + 'afkg:startPrecision kind:day ; afkg:precision kind:year .',
+     SPLIT + 'afkg:endPrecision kind:day ; afkg:precision kind:year .',
+     "The afkg:end 1920 does not fit its precision kind:day"),
     ("NotFutureShape", RULE + 'afkg:start "1272"^^xsd:gYear ; afkg:precision kind:year .',
      RULE + 'afkg:start "2099"^^xsd:gYear ; afkg:precision kind:year .', "after the dataset was created"),
     ("BilateralRelationShape", RELATION + "afkg:firstParty ex:A .",
@@ -170,11 +270,22 @@ CASES = [
     ("DiplomaticMissionShape (city's country)", MISSION + "afkg:country ex:B ; afkg:place ex:City .",
      MISSION.replace("ex:A", "ex:Org") + "afkg:country ex:A ; afkg:place ex:City .",
      "lies in another country than the receiving state"),
+    ("DiplomaticMissionShape (a kind narrower than city)",
+     kind("ex:capital", "kind:city", scheme="kind:thing-kinds")
+     + 'ex:Capital a afkg:Place ; afkg:kind ex:capital ; rdfs:label "C"@en ; afkg:country ex:B ; afkg:needsWikidataLink true . '
+     + MISSION + "afkg:country ex:B ; afkg:place ex:Capital .",
+     kind("ex:capital", "kind:region", scheme="kind:thing-kinds")
+     + 'ex:Capital a afkg:Place ; afkg:kind ex:capital ; rdfs:label "C"@en ; afkg:country ex:B ; afkg:needsWikidataLink true . '
+     + MISSION + "afkg:country ex:B ; afkg:place ex:Capital .", "is not a city"),
     ("DiplomaticMissionShape (distinct states)", MISSION + "afkg:country ex:B ; afkg:place ex:City .",
      MISSION + "afkg:country ex:A ; afkg:place ex:City .", "a country other than the receiving state"),
     ("PlaceShape", 'ex:Y a afkg:Place ; afkg:kind kind:region ; rdfs:label "Y"@en ; afkg:needsWikidataLink true .',
      'ex:Y a afkg:Place ; afkg:kind kind:war ; rdfs:label "Y"@en ; afkg:needsWikidataLink true .',
      "kind:city, kind:region or kind:dependent-territory"),
+    ("PlaceShape (a kind the data adds)", kind("ex:port", "kind:city", scheme="kind:thing-kinds")
+     + 'ex:Y a afkg:Place ; afkg:kind ex:port ; rdfs:label "Y"@en ; afkg:needsWikidataLink true .',
+     kind("ex:port", "kind:city") + 'ex:Y a afkg:Place ; afkg:kind ex:port ; rdfs:label "Y"@en ; afkg:needsWikidataLink true .',
+     "or a kind the data adds to kind:thing-kinds"),
     ("OfficeShape", 'ex:O2 a afkg:Office ; rdfs:label "O"@en ; afkg:officeOf ex:B ; afkg:needsWikidataLink true .',
      'ex:O2 a afkg:Office ; rdfs:label "O"@en ; afkg:needsWikidataLink true .', "exactly one afkg:officeOf"),
     ("EventShape", 'ex:W a afkg:Event ; afkg:kind kind:war ; rdfs:label "W"@en ; afkg:needsWikidataLink true .',
@@ -185,9 +296,28 @@ CASES = [
     ("SectionShape", 'ex:s2 a afkg:ArticleSection ; rdfs:label "S"@en ; afkg:sectionOrder 2 ; afkg:ofDocument ex:doc .',
      'ex:s2 a afkg:ArticleSection ; rdfs:label "S"@en ; afkg:sectionOrder 0 ; afkg:ofDocument ex:doc .',
      "afkg:sectionOrder, an integer from 1"),
+    ("SectionShape (subsection)",
+     'ex:s2 a afkg:ArticleSection ; rdfs:label "S"@en ; afkg:sectionOrder 2 ; afkg:ofDocument ex:doc ; afkg:parentSection ex:sec .',
+     'ex:s2 a afkg:ArticleSection ; rdfs:label "S"@en ; afkg:sectionOrder 2 ; afkg:ofDocument ex:doc . '
+     'ex:sec afkg:parentSection ex:s2 .', "comes after its subsection"),
+    ("SectionShape (parent of another document)",
+     'ex:s2 a afkg:ArticleSection ; rdfs:label "S"@en ; afkg:sectionOrder 2 ; afkg:ofDocument ex:doc ; afkg:parentSection ex:sec .',
+     'ex:doc2 a afkg:SourceDocument ; rdfs:label "Doc 2"@en ; afkg:localFile "source.txt" ; '
+     'dcterms:license <https://creativecommons.org/licenses/by-sa/4.0/> ; dcterms:source <https://example.org/article2> . '
+     'ex:s2 a afkg:ArticleSection ; rdfs:label "S"@en ; afkg:sectionOrder 2 ; afkg:ofDocument ex:doc2 ; afkg:parentSection ex:sec .',
+     "is of another document"),
     ("SourceDocumentShape", 'ex:s2 a afkg:ArticleSection ; rdfs:label "S"@en ; afkg:sectionOrder 2 ; afkg:ofDocument ex:doc .',
      'ex:s2 a afkg:ArticleSection ; rdfs:label "S"@en ; afkg:sectionOrder 1 ; afkg:ofDocument ex:doc .',
      "Two sections of the document have the order 1"),
+    ("KindShape", kind("ex:contacts", "kind:diplomatic-relations"),
+     kind("ex:contacts", "kind:diplomatic-relations", definition=""), "needs a skos:definition"),
+    ("KindShape (broader)", kind("ex:contacts", "kind:diplomatic-relations"),
+     kind("ex:contacts", "kind:diplomatic-relations").replace(" ; skos:broader kind:diplomatic-relations", ""),
+     "needs a skos:broader"),
+    ("KindShape (scheme)", kind("ex:contacts", "kind:diplomatic-relations"),
+     kind("ex:contacts", "kind:diplomatic-relations", scheme="kind:time-precisions"), "exactly one scheme"),
+    ("KindShape (namespace)", kind("ex:contacts", "kind:diplomatic-relations"),
+     kind("kind:contacts", "kind:diplomatic-relations"), "minted under the relation's own IRIs"),
     ("WikidataLinkShape", 'ex:Z a afkg:Person ; rdfs:label "Z"@en ; owl:sameAs wd:Q5 .',
      'ex:Z a afkg:Person ; rdfs:label "Z"@en ; owl:sameAs <https://en.wikipedia.org/wiki/Z> .',
      "well-formed Wikidata item IRI"),

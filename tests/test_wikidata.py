@@ -203,7 +203,7 @@ def test_check_passes_on_the_graph():
      "res:Paris: class mismatch: Q90 is a city, but the entity is afkg:Event"),
 ])
 def test_check_catches_link_problems(project, edit, expected):
-    path = project / "data" / "albania-france" / "actors.ttl"
+    path = project / "data" / "shared" / "entities.ttl"
     text = path.read_text(encoding="utf-8")
     assert edit[0] in text
     path.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")

@@ -8,12 +8,22 @@ Exit codes: 0 success; 1 the graph does not conform or a query failed;
 from __future__ import annotations
 
 import errno
+import gc
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-import click
+# Importing click (and the standard modules it needs) makes tens of thousands of objects, none of them
+# garbage: the collector's passes over them while it imports cost every command a millisecond or two.
+_collecting = gc.isenabled()
+gc.disable()
+try:
+    import click
+finally:
+    if _collecting:
+        gc.enable()
 
-from afkg.errors import AfkgError, InputError
+from afkg.errors import AfkgError, InputError  # noqa: E402  (after the paused import of click)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -346,8 +356,17 @@ def _emit_bytes(data: bytes, output: Path | None) -> None:
     write_atomic(output, data)
 
 
+_ALLOW_ENV = "AFKG_ALLOWED_SERVICES"
+"""``afkg.query.federation.ALLOW_ENV``, named here so that a local query need not import that module."""
+
+
 def _federation(allow: tuple[str, ...], redirects: tuple[str, ...]) -> Any:
-    """The federation settings of ``--allow-service`` and ``--service-endpoint``."""
+    """The federation settings of ``--allow-service`` and ``--service-endpoint``; None when neither
+    they nor ``$AFKG_ALLOWED_SERVICES`` name an endpoint: the default settings (Wikidata's query
+    service only), which :func:`afkg.query.catalogue.execute` makes itself for a query that calls a
+    SERVICE, have nothing to check, and a local query need not import the federation at all."""
+    if not allow and not redirects and not any(e.strip() for e in os.environ.get(_ALLOW_ENV, "").split(",")):
+        return None
     from afkg.errors import UsageError
     from afkg.query.federation import Federation
 
@@ -768,6 +787,4 @@ def main(argv: list[str] | None = None) -> None:
         # The process ends here, and Python's shutdown would scan every object the imports made
         # for garbage cycles: milliseconds of a short command's run. Frozen, they are skipped; they are
         # still freed as the modules are cleared, atexit handlers still run, output is still flushed.
-        import gc
-
         gc.freeze()

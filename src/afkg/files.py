@@ -95,13 +95,15 @@ def read_text(path: Path, limit: int = MAX_TEXT_BYTES, shown_as: str | None = No
     return decode_utf8(read_bytes(path, limit, name, follow_symlinks=follow_symlinks), name)
 
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+# Compiled by the re module on first use, not at import: only JSON files need them, and a cold start
+# pays for every pattern compiled at import.
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_NOT_BRACKET = r"[^\[\]{}]+"
 
 
 def json_depth(text: str) -> int:
     """How deeply arrays and objects nest in the JSON ``text`` (strings ignored)."""
-    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    brackets = re.sub(_NOT_BRACKET, "", re.sub(_STRING, "", text, flags=re.DOTALL))
     depth = deepest = 0
     for char in brackets:
         if char in "[{":

@@ -5,6 +5,7 @@ This is the only module that knows the folder layout:
     ontology/afkg.ttl        the OWL ontology
     ontology/shapes.ttl      the SHACL shapes
     ontology/context.jsonld  the JSON-LD context of exports
+    data/shared/*.ttl        the entities several relations mention (states, organisations, places…)
     data/<pair>/*.ttl        the facts of one bilateral relation, and its source text
     data/wikidata/           recorded Wikidata answers
     queries/*.rq             stored SPARQL queries
@@ -20,21 +21,44 @@ It imports no RDF library, so that commands which need only paths start fast.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from afkg.errors import InputError
 from afkg.files import is_folder, list_folder
+from afkg.records import Frozen
+
+SHARED_FOLDER = "shared"
+"""The data folder of entities that several relations mention; every other data folder is one relation's."""
+
+FOLDER_WIKIDATA_IDS = "wikidata-ids.tsv"
+"""A data folder's own checked Wikidata identifiers (the columns of data/wikidata/reference-ids.tsv)."""
 
 ROOT_ENV = "AFKG_ROOT"
 """Environment variable that points afkg at a project folder."""
 
 
-@dataclass(frozen=True)
-class Layout:
-    """The files of one afkg project folder."""
+class Layout(Frozen):
+    """The files of one afkg project folder. Frozen, compared by its root (a plain class rather than a
+    dataclass: see :mod:`afkg.records`)."""
+
+    __match_args__ = ("root",)
 
     root: Path
+
+    def __init__(self, root: Path) -> None:
+        self.__dict__["root"] = root
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}(root={self.root!r})"
+
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.root,) == (other.root,)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.root,))
 
     @property
     def ontology_file(self) -> Path:
@@ -60,6 +84,11 @@ class Layout:
     def queries_dir(self) -> Path:
         return self.root / "queries"
 
+    @property
+    def shared_dir(self) -> Path:
+        """``data/shared/``: the entities that several relations mention, each described once."""
+        return self.data_dir / SHARED_FOLDER
+
     def pair_dirs(self) -> list[Path]:
         """The folders of bilateral relations: every folder of ``data/`` with Turtle files."""
         if not self.data_dir.exists() and not self.data_dir.is_symlink():
@@ -79,6 +108,12 @@ class Layout:
         """The ``*.ttl`` entries of one pair folder, sorted; an unreadable folder is an InputError."""
         return [f for f in list_folder(pair, self.display(pair)) if f.suffix == ".ttl" and not f.name.startswith(".")]
 
+    def wikidata_id_files(self) -> list[Path]:
+        """The checked Wikidata identifiers: ``data/wikidata/reference-ids.tsv``, then each data
+        folder's own ``wikidata-ids.tsv`` (same columns), in folder order."""
+        own = [d / FOLDER_WIKIDATA_IDS for d in self.pair_dirs()]
+        return [self.wikidata_dir / "reference-ids.tsv", *[f for f in own if f.is_file() or f.is_symlink()]]
+
     def data_files(self) -> list[Path]:
         """Every data file, in a stable order."""
         return [f for d in self.pair_dirs() for f in self.turtle_files(d)]
@@ -96,15 +131,34 @@ PROJECT_MARKER = Path("ontology") / "afkg.ttl"
 """The file that makes a folder an afkg project (the folder also holds ``data/`` and ``queries/``)."""
 
 
-@dataclass(frozen=True)
-class Project:
-    """The project folder afkg uses, and how it was chosen."""
+class Project(Frozen):
+    """The project folder afkg uses, and how it was chosen. Frozen, compared by its fields (a plain
+    class rather than a dataclass: see :mod:`afkg.records`)."""
+
+    __match_args__ = ("layout", "source", "note")
 
     layout: Layout
     source: str
     """``--root``, ``$AFKG_ROOT``, ``cwd`` (the current folder or one above it), ``checkout`` or ``bundle``."""
-    note: str | None = None
+    note: str | None
     """One line for standard error when the choice is not the obvious one (a fallback), else None."""
+
+    def __init__(self, layout: Layout, source: str, note: str | None = None) -> None:
+        fields = self.__dict__
+        fields["layout"] = layout
+        fields["source"] = source
+        fields["note"] = note
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}(layout={self.layout!r}, source={self.source!r}, note={self.note!r})"
+
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.layout, self.source, self.note) == (other.layout, other.source, other.note)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.layout, self.source, self.note))
 
 
 def is_project(folder: Path) -> bool:

@@ -61,6 +61,7 @@ class AFKG(DefinedNamespace):
     date: URIRef
     during: URIRef
     end: URIRef
+    endPrecision: URIRef
     firstParty: URIRef
     growthPercent: URIRef
     inSection: URIRef
@@ -68,6 +69,7 @@ class AFKG(DefinedNamespace):
     localFile: URIRef
     locatedIn: URIRef
     minimumAmount: URIRef
+    minimumQuantity: URIRef
     mission: URIRef
     needsWikidataLink: URIRef
     ofDocument: URIRef
@@ -75,18 +77,22 @@ class AFKG(DefinedNamespace):
     officeOf: URIRef
     ordinal: URIRef
     outcome: URIRef
+    parentSection: URIRef
     party: URIRef
     place: URIRef
     precision: URIRef
     predecessorOf: URIRef
+    quantity: URIRef
     quote: URIRef
     roundingUnit: URIRef
     sectionOrder: URIRef
     sendingState: URIRef
     start: URIRef
+    startPrecision: URIRef
     supportedBy: URIRef
     through: URIRef
     timeLabel: URIRef
+    unit: URIRef
     wikidataProperty: URIRef
     wording: URIRef
 

@@ -218,6 +218,8 @@ class Project:
     convert: TermConverter = field(default_factory=TermConverter)
     pairs: list[tuple[str, int, int]] = field(default_factory=list)
     """Each pair folder's name and the slice ``[start, end)`` of ``triples["data"]`` read from it."""
+    files: list[tuple[str, str, int, int]] = field(default_factory=list)
+    """Each data file's folder name, its name as shown, and its slice ``[start, end)`` of ``triples["data"]``."""
 
     @cached_property
     def store(self) -> ox.Store:
@@ -271,11 +273,13 @@ def _load(layout: Layout) -> Project:
     documents: list[str] = []
     local_files: dict[str, str] = {}
     pairs: list[tuple[str, int, int]] = []
+    files: list[tuple[str, str, int, int]] = []
     for pair in layout.pair_dirs():
         start = len(data)
         for path in layout.turtle_files(pair):
             name = layout.display(path)
             found = parse_file(path, name)
+            files.append((pair.name, name, len(data), len(data) + len(found)))
             ill_typed += _ill_typed(found, name, convert, verdicts)
             for triple in found:
                 subject = triple.subject
@@ -285,9 +289,10 @@ def _load(layout: Layout) -> Project:
                 if predicate == _RDF_TYPE and triple.object == source_document:
                     documents.append(subject.value)
                 elif predicate == _LOCAL_FILE:
-                    # an RDF 1.2 triple term (``<<( … )>>``) as the object has no .value: it raises
-                    # AttributeError here, as before typing; left so (no behaviour change)
-                    local_files.setdefault(subject.value, triple.object.value)  # type: ignore[union-attr]
+                    if not isinstance(triple.object, ox.Literal):
+                        raise InputError(f"{name}: afkg:localFile of <{subject.value}> must be a string "
+                                         "naming the source text file")
+                    local_files.setdefault(subject.value, triple.object.value)
             data += found
         pairs.append((pair.name, start, len(data)))
         for document in documents:
@@ -296,7 +301,7 @@ def _load(layout: Layout) -> Project:
                 sources[document] = _local_file(pair, local, layout)
     triples["data"] = data
     return Project(layout=layout, triples=triples, sources=sources, ill_typed=ill_typed, convert=convert,
-                   pairs=pairs)
+                   pairs=pairs, files=files)
 
 
 __all__ = ["DATA_GRAPH", "ONTOLOGY_GRAPH", "PARTS", "SHAPES_GRAPH", "IllTypedLiteral", "Project",

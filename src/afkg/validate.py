@@ -674,7 +674,11 @@ SELECT ?passage ?quote ?section ?document ?label WHERE {
                OPTIONAL { ?section afkg:ofDocument ?document } OPTIONAL { ?section rdfs:label ?label } }
 }"""
 
-_SECTION_LABELS = "SELECT ?section ?document ?label WHERE { ?section afkg:ofDocument ?document ; rdfs:label ?label }"
+_SECTION_LABELS = """
+SELECT ?section ?document ?label ?parent WHERE {
+    ?section afkg:ofDocument ?document ; rdfs:label ?label .
+    OPTIONAL { ?section afkg:parentSection ?parent }
+}"""
 
 
 def _first_per(rows: list[dict[str, Node]], *keys: str) -> list[dict[str, Node]]:
@@ -685,22 +689,75 @@ def _first_per(rows: list[dict[str, Node]], *keys: str) -> list[dict[str, Node]]
     return [chosen[key] for key in sorted(chosen, key=lambda k: tuple(str(t) for t in k))]
 
 
+SectionPath = tuple[str, ...]
+"""A section as the source text nests it: its heading and those of the sections it lies in, from
+the top (``("History", "Modern history")`` for ``=== Modern history ===`` under ``== History ==``)."""
+
+
+def section_paths(rows: list[dict[str, Node]]) -> dict[Node, SectionPath]:
+    """The path of every section of ``rows`` (``section``, ``document``, ``label`` and an optional
+    ``parent``): its label after its parent's path. A section whose chain of parents leaves its
+    document, reaches a section without a label or goes round in a circle has none (the shapes
+    report those); a section with several labels or parents uses the least (a stable choice)."""
+    label_of: dict[Node, str] = {}
+    document_of: dict[Node, Node] = {}
+    parent_of: dict[Node, Node] = {}
+    for row in sorted(rows, key=lambda r: tuple(str(r.get(k, "")) for k in ("section", "document", "label", "parent"))):
+        section = row["section"]
+        label_of.setdefault(section, str(row["label"]))
+        document_of.setdefault(section, row["document"])
+        if row.get("parent") is not None:
+            parent_of.setdefault(section, row["parent"])
+    paths: dict[Node, SectionPath] = {}
+    broken: set[Node] = set()
+    for start in label_of:
+        chain: list[Node] = []
+        on_chain: set[Node] = set()
+        current: Node | None = start
+        while current is not None and current not in paths and current not in broken:
+            if current in on_chain or current not in label_of:
+                break
+            chain.append(current)
+            on_chain.add(current)
+            current = parent_of.get(current)
+        resolved = current is None or current in paths
+        links = chain + ([current] if current is not None and resolved else [])
+        if not resolved or any(document_of[a] != document_of[b] for a, b in zip(links, links[1:])):
+            broken.update(chain)
+            continue
+        above = paths[current] if current is not None else ()
+        for section in reversed(chain):
+            above = (*above, label_of[section])
+            paths[section] = above
+    return paths
+
+
+def _shown(path: SectionPath) -> str:
+    return " › ".join(path)
+
+
 def quote_results(kg: KnowledgeGraph) -> list[Result]:
     """Check that every passage's quote occurs verbatim in its document's text file, in its own
-    section, and that every section label is a heading of that file (asked of the store by SPARQL)."""
+    section, and that every section label is a heading of that file at the place its parents say
+    (asked of the store by SPARQL).
+
+    A section's own text stops at its first subsection: a passage cites the innermost section its
+    quote lies in, so a quote from ``=== Modern history ===`` is not in ``== History ==``."""
     from afkg.publish.metadata import select_rows
     from afkg.store import DATA_GRAPH
 
     texts: dict[Node, str] = {}
     for document, path in kg.sources.items():
         texts[document] = read_text(path, MAX_TEXT_BYTES, kg.layout.display(path))
-    sections_of: dict[Node, dict[str, str]] = {}
+    sections_of: dict[Node, dict[SectionPath, str]] = {}
 
-    def sections(document: Node) -> dict[str, str]:
+    def sections(document: Node) -> dict[SectionPath, str]:
         if document not in sections_of:
-            sections_of[document] = section_texts(texts[document])
+            sections_of[document] = source_sections(texts[document])
         return sections_of[document]
 
+    section_rows = select_rows(kg, _SECTION_LABELS, (DATA_GRAPH,))
+    paths = section_paths(section_rows)
     results: list[Result] = []
     for row in _first_per(select_rows(kg, _PASSAGES, (DATA_GRAPH,)), "passage", "quote"):
         passage, quote, section = row["passage"], row["quote"], row.get("section")
@@ -720,64 +777,101 @@ def quote_results(kg: KnowledgeGraph) -> list[Result]:
                 check="provenance",
             ))
             continue
-        label = row.get("label")
+        where = paths.get(section) if section is not None else None
         in_sections = sections(document)
-        if label is not None and str(label) in in_sections and str(quote) not in in_sections[str(label)]:
+        if where is not None and where in in_sections and str(quote) not in in_sections[where]:
+            message = f"The quote is not in the section {_shown(where)!r} of {shown}, where the passage says it is."
+            inner = [p for p in in_sections if len(p) > len(where) and p[:len(where)] == where
+                     and str(quote) in in_sections[p]]
+            if inner:
+                message += (f" It is in its subsection {_shown(inner[0][len(where):])!r}: a passage cites the"
+                            " innermost section its quote lies in.")
             results.append(Result(
                 focus=short(passage) or "?", path="afkg:inSection", value=str(quote),
-                message=f"The quote is not in the section {str(label)!r} of {shown}, where the passage says it is.",
+                message=message,
                 check="provenance",
             ))
-    for row in select_rows(kg, _SECTION_LABELS, (DATA_GRAPH,)):
+    for row in section_rows:
         section, document, label = row["section"], row["document"], row["label"]
         if document not in texts:
             continue
+        parent = row.get("parent")
+        if parent is not None and (parent not in paths or section not in paths):
+            continue  # a chain of parents the shapes report (another document, no label, a circle)
+        above = paths[parent] if parent is not None else ()
         headings = sections(document)
-        if str(label) not in headings:
+        if (*above, str(label)) not in headings:
             shown = kg.layout.display(Path(kg.sources[document]))
+            message = f"The section label is not a heading of {shown} (headings: {', '.join(map(_shown, headings))})."
+            found = next((p for p in headings if p[-1] == str(label)), None)
+            if found is not None and len(found) > 1:
+                message += f" {str(label)!r} is a heading under {_shown(found[:-1])!r}: make that its afkg:parentSection."
+            elif found is not None:
+                message += f" {str(label)!r} is a heading at the top level: drop its afkg:parentSection."
             results.append(Result(
                 focus=short(section) or "?", path="rdfs:label", value=str(label),
-                message=f"The section label is not a heading of {shown} (headings: {', '.join(headings)}).",
+                message=message,
                 check="provenance",
             ))
     return results
 
 
-_HEADING = re.compile(r"==\s*(.+?)\s*==")
+_HEADING = re.compile(r"(={2,6})\s*(.+?)\s*\1")
 _LEAD = "Introduction"
 _INFOBOX = "Infobox"
 
 
-def section_texts(text: str) -> dict[str, str]:
-    """The text of each section of a source file, by heading: ``== Heading ==`` lines start a
-    section; before the first one, an ``Infobox`` block (up to a blank line) and the
-    introduction, which together make the lead. The ``= Title =`` line belongs to none."""
-    sections: dict[str, list[str]] = {}
-    current = _LEAD
+def source_sections(text: str) -> dict[SectionPath, str]:
+    """The own text of each section of a source file, by path (see :data:`SectionPath`), in the
+    order of the text. A line ``== Heading ==`` starts a section, ``=== Heading ===`` a subsection
+    of the section before it, and so on to six ``=``; a heading's parent is the nearest heading
+    above it with fewer ``=``. A section's own text ends where its first subsection starts. Before
+    the first heading, an ``Infobox`` block (up to a blank line) and the introduction make the
+    lead (paths ``("Infobox",)`` and ``("Introduction",)``); the ``= Title =`` line belongs to none."""
+    sections: dict[SectionPath, list[str]] = {}
+    open_headings: list[tuple[int, str]] = []
+    current: SectionPath = (_LEAD,)
     for line in text.splitlines():
         stripped = line.strip()
         heading = _HEADING.fullmatch(stripped)
         if heading:
-            current = heading.group(1)
+            level = len(heading.group(1))
+            while open_headings and open_headings[-1][0] >= level:
+                open_headings.pop()
+            open_headings.append((level, heading.group(2)))
+            current = tuple(name for _level, name in open_headings)
             sections.setdefault(current, [])
             continue
-        if current in (_LEAD, _INFOBOX) and not any(h for h in sections if h not in (_LEAD, _INFOBOX)):
+        if not open_headings:
             if stripped.startswith("=") and stripped.endswith("="):
                 continue
             if stripped == _INFOBOX:
-                current = _INFOBOX
+                current = (_INFOBOX,)
                 sections.setdefault(current, [])
                 continue
-            if current == _INFOBOX and not stripped:
-                current = _LEAD
+            if current == (_INFOBOX,) and not stripped:
+                current = (_LEAD,)
                 continue
         sections.setdefault(current, []).append(line)
-    return {name: "\n".join(lines) for name, lines in sections.items()}
+    return {path: "\n".join(lines) for path, lines in sections.items()}
+
+
+def reference_results(kg: KnowledgeGraph) -> list[Result]:
+    """One problem per resource described in two data folders, used but described nowhere, or used
+    across relation folders (see :mod:`afkg.references`); needs the files a project was loaded from."""
+    if kg.project is None:
+        return []
+    from afkg.references import reference_problems
+
+    return [Result(focus=short(URIRef(p.iri)) or "?", path=None, value=None, message=p.message, check="reference")
+            for p in reference_problems(kg.project)]
 
 
 def validate(kg: KnowledgeGraph) -> Report:
-    """Validate the data of ``kg`` against its shapes, its source texts and its literals' datatypes."""
-    results = sorted(shacl_results(kg) + quote_results(kg) + literal_results(kg), key=result_key)
+    """Validate the data of ``kg`` against its shapes, its source texts, its literals' datatypes and
+    the rules on which data folder describes what."""
+    results = sorted(shacl_results(kg) + quote_results(kg) + literal_results(kg) + reference_results(kg),
+                     key=result_key)
     return Report(conforms=not results, results=results)
 
 

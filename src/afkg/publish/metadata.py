@@ -63,6 +63,26 @@ def _grouped(rows: list[dict[str, RdflibTerm]], key: str, value: str) -> dict[Rd
     return found
 
 
+NAMED_RELATIONS = 3
+"""How many relations a dataset title names before it counts the rest."""
+
+
+def _title_and_description(names: list[str]) -> tuple[str, str]:
+    """The dataset's title and description for its relations' labels (sorted): one relation by
+    its name; a few by name, joined with "and"; many by the first few and a count."""
+    suffix = "as RDF under the afkg ontology, each fact with the passage of the article it is drawn from."
+    if not names:
+        return "Knowledge graph of bilateral relations", f"The facts of encyclopaedia articles {suffix}"
+    if len(names) == 1:
+        return f"Knowledge graph of {names[0]}", f"The facts of the encyclopaedia article on {names[0]} {suffix}"
+    if len(names) <= NAMED_RELATIONS:
+        listed = ", ".join(names[:-1]) + " and " + names[-1]
+    else:
+        listed = ", ".join(names[:NAMED_RELATIONS]) + f" and {len(names) - NAMED_RELATIONS} more"
+    return (f"Knowledge graph of {len(names)} bilateral relations: {listed}",
+            f"The facts of {len(names)} encyclopaedia articles on bilateral relations ({listed}) {suffix}")
+
+
 def describe(kg: KnowledgeGraph, distributions: dict[str, str] | None = None) -> Graph:
     """The dataset description: title, licence, sources, creation date (the latest of
     the subsets' dcterms:created, never the clock), counts, vocabularies, example
@@ -77,13 +97,11 @@ def describe(kg: KnowledgeGraph, distributions: dict[str, str] | None = None) ->
     labels = _grouped(select_rows(kg, "SELECT ?r ?label WHERE { ?r a afkg:BilateralRelation "
                                 "OPTIONAL { ?r rdfs:label ?label } }"), "r", "label")
     relations = sorted((str(min(found, key=str)) if found else "None", r) for r, found in labels.items())
-    names = ", ".join(label for label, _ in relations) or "bilateral relations"
+    title, description = _title_and_description([label for label, _ in relations])
     graph.add((ds, RDF.type, VOID.Dataset))
     graph.add((ds, RDF.type, DCAT.Dataset))
-    graph.add((ds, DCTERMS.title, Literal(f"Knowledge graph of {names}", lang="en")))
-    graph.add((ds, DCTERMS.description, Literal(
-        f"The facts of the encyclopaedia article on {names} as RDF under the afkg ontology, "
-        "each fact with the passage of the article it is drawn from.", lang="en")))
+    graph.add((ds, DCTERMS.title, Literal(title, lang="en")))
+    graph.add((ds, DCTERMS.description, Literal(description, lang="en")))
     graph.add((ds, DCTERMS.license, LICENSE))
     graph.add((ds, DCTERMS.conformsTo, URIRef("https://w3id.org/afkg/ontology")))
     subsets = _grouped(select_rows(kg, "SELECT ?s ?created WHERE { ?s a void:Dataset FILTER isIRI(?s) "

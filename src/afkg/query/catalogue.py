@@ -19,7 +19,6 @@ named), where the results show them under the parameter's name.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from afkg.errors import InputError, UsageError
 from afkg.layout import Layout
 from afkg.prefixes import PREFIXES
 from afkg.query.terms import XSD, Term
+from afkg.records import Frozen
 
 HEADER_KEYS = ("summary", "description", "tags", "params", "federated")
 PARAM_KEYS = ("type", "default", "enum", "description", "required")
@@ -36,28 +36,57 @@ PARAM_TYPES = ("iri", "xsd:string", "xsd:integer", "xsd:decimal", "xsd:boolean",
 QUERY_TYPES = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 _PARAM_VARIABLE = re.compile(r"[?$]_([A-Za-z][A-Za-z0-9_]*)")
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]+$")
-_BARE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
-_CHECKS = {
-    "xsd:integer": (re.compile(r"^[+-]?\d+\Z", re.ASCII), "an integer, e.g. 42"),
-    "xsd:decimal": (re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)\Z", re.ASCII), "a decimal number, e.g. 22.8"),
-    "xsd:boolean": (re.compile(r"^(true|false|1|0)\Z", re.ASCII), "true or false"),
-    "xsd:gYear": (re.compile(r"^-?\d{4,}\Z", re.ASCII), "a year, e.g. 2024"),
-    "xsd:gYearMonth": (re.compile(r"^-?\d{4,}-(0[1-9]|1[0-2])\Z", re.ASCII), "a year and month, e.g. 2024-11"),
-    "xsd:date": (re.compile(r"^\d{4}-\d{2}-\d{2}\Z", re.ASCII), "a date, e.g. 2020-03-30"),
+# The patterns below are compiled by the re module on first use, not here: a run needs at most the check
+# of its parameters' types, and a cold start pays for every pattern compiled at import.
+_IRI = r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]+$"
+_BARE_NAME = r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$"
+_CHECKS = {  # type: (pattern, matched with re.ASCII; what a value looks like)
+    "xsd:integer": (r"^[+-]?\d+\Z", "an integer, e.g. 42"),
+    "xsd:decimal": (r"^[+-]?(\d+(\.\d*)?|\.\d+)\Z", "a decimal number, e.g. 22.8"),
+    "xsd:boolean": (r"^(true|false|1|0)\Z", "true or false"),
+    "xsd:gYear": (r"^-?\d{4,}\Z", "a year, e.g. 2024"),
+    "xsd:gYearMonth": (r"^-?\d{4,}-(0[1-9]|1[0-2])\Z", "a year and month, e.g. 2024-11"),
+    "xsd:date": (r"^\d{4}-\d{2}-\d{2}\Z", "a date, e.g. 2020-03-30"),
 }
 
 
-@dataclass(frozen=True)
-class Param:
-    """A declared parameter of a stored query."""
+class Param(Frozen):
+    """A declared parameter of a stored query. Frozen, compared by its fields (a plain class rather
+    than a dataclass: see :mod:`afkg.records`)."""
+
+    __match_args__ = ("name", "type", "default", "enum", "description", "required")
 
     name: str
     type: str
-    default: str | None = None
-    enum: tuple[str, ...] = ()
-    description: str = ""
-    required: bool = False
+    default: str | None
+    enum: tuple[str, ...]
+    description: str
+    required: bool
+
+    def __init__(self, name: str, type: str, default: str | None = None, enum: tuple[str, ...] = (),
+                 description: str = "", required: bool = False) -> None:
+        fields = self.__dict__
+        fields["name"] = name
+        fields["type"] = type
+        fields["default"] = default
+        fields["enum"] = enum
+        fields["description"] = description
+        fields["required"] = required
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.name, self.type, self.default, self.enum, self.description, self.required)
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(name={self.name!r}, type={self.type!r}, default={self.default!r}, "
+                f"enum={self.enum!r}, description={self.description!r}, required={self.required!r})")
+
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return self._fields() == other._fields()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
 
     def describe(self) -> str:
         """``name (type)`` with its default and allowed values, for listings."""
@@ -83,7 +112,7 @@ class Param:
             term = Term.literal(value)
         else:
             pattern, example = _CHECKS[self.type]
-            if not pattern.match(value):
+            if not re.match(pattern, value, re.ASCII):
                 raise UsageError(f"parameter '{self.name}' expects {self.type} ({example}), got {raw!r}")
             if self.type == "xsd:date":
                 try:
@@ -118,13 +147,13 @@ def expand_iri(value: str, name: str = "resource") -> str:
     prefix, colon, rest = value.partition(":")
     if not explicit and colon and prefix in PREFIXES and not rest.startswith("//"):
         value = PREFIXES[prefix] + rest
-    elif not explicit and not colon and _BARE_NAME.match(value):
+    elif not explicit and not colon and re.match(_BARE_NAME, value):
         value = PREFIXES["res"] + value
     elif (not explicit and colon and not rest.startswith("//") and prefix.lower() not in _SCHEMES_WITHOUT_SLASHES
           and re.match(r"^[A-Za-z][A-Za-z0-9_.\-]*$", prefix)):
         raise UsageError(f"parameter '{name}': unknown prefix '{prefix}' in {value!r} (known prefixes: "
                          f"{', '.join(sorted(PREFIXES))}; write <{value}> for an absolute IRI)")
-    if not _IRI.match(value):
+    if not re.match(_IRI, value):
         raise UsageError(
             f"parameter '{name}' expects an IRI (<https://…>, a prefixed name such as res:Example, "
             f"or a resource name), got {value!r}")
@@ -144,23 +173,63 @@ def check_iri(value: str, what: str = "IRI") -> str:
     return value
 
 
-@dataclass(frozen=True)
-class StoredQuery:
-    """One stored query: its file, header and text."""
+_NEW: Any = object()
+"""The default of :attr:`StoredQuery.params`: a new empty dict for each query."""
+
+
+class StoredQuery(Frozen):
+    """One stored query: its file, header and text. Frozen, compared by its fields but
+    :attr:`stored` (a plain class rather than a dataclass: see :mod:`afkg.records`)."""
+
+    __match_args__ = ("name", "path", "text", "summary", "query_type", "description", "tags", "params",
+                      "federated", "stored")
 
     name: str
     path: Path
     text: str
     summary: str
     query_type: str
-    description: str = ""
-    tags: tuple[str, ...] = ()
-    params: dict[str, Param] = field(default_factory=dict)
-    federated: bool = False
-    stored: bool = field(default=False, compare=False, repr=False)
+    description: str
+    tags: tuple[str, ...]
+    params: dict[str, Param]
+    federated: bool
+    stored: bool
     """Read from the catalogue (a cached one): the guard's verdict on its text, and its header, may
     come from the cache (:func:`afkg.query.guard.check_stored`). Ad-hoc queries are checked in full
     every time."""
+
+    def __init__(self, name: str, path: Path, text: str, summary: str, query_type: str, description: str = "",
+                 tags: tuple[str, ...] = (), params: dict[str, Param] = _NEW, federated: bool = False,
+                 stored: bool = False) -> None:
+        fields = self.__dict__
+        fields["name"] = name
+        fields["path"] = path
+        fields["text"] = text
+        fields["summary"] = summary
+        fields["query_type"] = query_type
+        fields["description"] = description
+        fields["tags"] = tags
+        fields["params"] = {} if params is _NEW else params
+        fields["federated"] = federated
+        fields["stored"] = stored
+
+    def _fields(self) -> tuple[Any, ...]:
+        """The fields that equality and the hash compare (not :attr:`stored`)."""
+        return (self.name, self.path, self.text, self.summary, self.query_type, self.description, self.tags,
+                self.params, self.federated)
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(name={self.name!r}, path={self.path!r}, text={self.text!r}, "
+                f"summary={self.summary!r}, query_type={self.query_type!r}, description={self.description!r}, "
+                f"tags={self.tags!r}, params={self.params!r}, federated={self.federated!r})")
+
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return self._fields() == other._fields()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
 
     def bind(self, given: dict[str, str]) -> dict[str, Term]:
         """RDF terms for the parameters: given values, then defaults; unknown or missing

@@ -29,11 +29,11 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from afkg.errors import SparqlSyntaxError, UsageError
 from afkg.prefixes import PREFIXES
+from afkg.records import Frozen
 from afkg.recursion import deep_recursion
 
 MAX_QUERY_BYTES = 1 << 20
@@ -58,33 +58,88 @@ _TOKEN = re.compile(r"""
   | (?P<other>\S)
 """, re.VERBOSE | re.DOTALL)
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})")
-_VARNAME = re.compile(r"^\w+\Z")
+_VARNAME = r"^\w+\Z"
+"""A plain variable name; compiled by the re module on first use (a cold start pays for every pattern
+compiled at import, and running a stored query needs none)."""
+
+# The records below are plain classes rather than frozen dataclasses (see afkg.records): the same
+# constructor, repr, equality and hash.
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(Frozen):
+    """One token of a SPARQL text: its kind (a group name of the tokenizer), text and span."""
+
+    __match_args__ = ("kind", "text", "start", "end")
+
     kind: str
     text: str
     start: int
     end: int
 
+    def __init__(self, kind: str, text: str, start: int, end: int) -> None:
+        fields = self.__dict__
+        fields["kind"] = kind
+        fields["text"] = text
+        fields["start"] = start
+        fields["end"] = end
 
-@dataclass(frozen=True)
-class ServiceClause:
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(kind={self.kind!r}, text={self.text!r}, start={self.start!r}, "
+                f"end={self.end!r})")
+
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.kind, self.text, self.start, self.end) == (other.kind, other.text, other.start, other.end)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.text, self.start, self.end))
+
+
+class ServiceClause(Frozen):
     """One ``SERVICE [SILENT] <endpoint> { … }`` clause, located in :attr:`QueryInfo.text`."""
+
+    __match_args__ = ("text", "endpoint", "silent", "variables", "group", "start", "end")
 
     text: str
     endpoint: str
     silent: bool
     variables: tuple[str, ...]
     group: str
-    start: int = 0
-    end: int = 0
+    start: int
+    end: int
+
+    def __init__(self, text: str, endpoint: str, silent: bool, variables: tuple[str, ...], group: str,
+                 start: int = 0, end: int = 0) -> None:
+        fields = self.__dict__
+        fields["text"] = text
+        fields["endpoint"] = endpoint
+        fields["silent"] = silent
+        fields["variables"] = variables
+        fields["group"] = group
+        fields["start"] = start
+        fields["end"] = end
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.text, self.endpoint, self.silent, self.variables, self.group, self.start, self.end)
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(text={self.text!r}, endpoint={self.endpoint!r}, silent={self.silent!r}, "
+                f"variables={self.variables!r}, group={self.group!r}, start={self.start!r}, end={self.end!r})")
+
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return self._fields() == other._fields()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
 
 
-@dataclass(frozen=True)
-class QueryInfo:
-    """What a query is, from its parsed form."""
+class QueryInfo(Frozen):
+    """What a query is, from its parsed form. Compared by its fields but :attr:`prepared`."""
+
+    __match_args__ = ("kind", "is_update", "services", "text", "has_dataset", "prepared")
 
     kind: str
     """SELECT, ASK, CONSTRUCT, DESCRIBE, or UPDATE."""
@@ -92,10 +147,36 @@ class QueryInfo:
     services: tuple[ServiceClause, ...]
     text: str
     """The text with ``\\u`` escapes expanded: what the engines run."""
-    has_dataset: bool = False
+    has_dataset: bool
     """The query names graphs with FROM or FROM NAMED."""
-    prepared: Any = field(default=None, compare=False, repr=False)
+    prepared: Any
     """rdflib's prepared query (None for an update)."""
+
+    def __init__(self, kind: str, is_update: bool, services: tuple[ServiceClause, ...], text: str,
+                 has_dataset: bool = False, prepared: Any = None) -> None:
+        fields = self.__dict__
+        fields["kind"] = kind
+        fields["is_update"] = is_update
+        fields["services"] = services
+        fields["text"] = text
+        fields["has_dataset"] = has_dataset
+        fields["prepared"] = prepared
+
+    def _fields(self) -> tuple[Any, ...]:
+        """The fields that equality and the hash compare (not :attr:`prepared`)."""
+        return (self.kind, self.is_update, self.services, self.text, self.has_dataset)
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(kind={self.kind!r}, is_update={self.is_update!r}, "
+                f"services={self.services!r}, text={self.text!r}, has_dataset={self.has_dataset!r})")
+
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return self._fields() == other._fields()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
 
 
 def check_size(text: str, source: str = "query") -> None:
@@ -115,13 +196,14 @@ def check_nesting(text: str, source: str = "query", limit: int = MAX_NESTING) ->
     """Refuse brackets nested deeper than ``limit`` (strings, IRIs and comments aside)."""
     depth = 0
     line_starts = None
-    for token in tokens(text):
-        if token.kind == "open":
+    for match in _TOKEN.finditer(text):  # the matches of tokens(), without making a Token of each
+        kind = match.lastgroup
+        if kind == "open":
             depth += 1
             if depth > limit:
-                line_starts = text.count("\n", 0, token.start) + 1
+                line_starts = text.count("\n", 0, match.start()) + 1
                 raise UsageError(f"{source}:{line_starts}: brackets nested more than {limit} deep; refused")
-        elif token.kind == "close":
+        elif kind == "close":
             depth = max(0, depth - 1)
 
 
@@ -262,7 +344,8 @@ def _inspect(text: str, source: str) -> QueryInfo:
     check_size(text, source)
     check_nesting(text, source)
     expanded = expand_escapes(text, source)
-    check_nesting(expanded, source)
+    if expanded != text:  # the same text passed just now
+        check_nesting(expanded, source)
     from pyparsing import ParseException
     from rdflib.plugins.sparql import prepareQuery
     from rdflib.plugins.sparql.parser import parseUpdate
@@ -369,9 +452,11 @@ def _check_stored(text: str, source: str) -> QueryInfo:
     check_size(text, source)
     check_nesting(text, source)
     expanded = expand_escapes(text, source)
-    check_nesting(expanded, source)
-    if may_name_service(text) or may_name_service(expanded) or any(
-            t.kind == "word" and t.text.upper() in _REFUSED_WORDS for t in tokens(expanded)):
+    if expanded != text:  # the same text passed just now
+        check_nesting(expanded, source)
+    if may_name_service(text) or (expanded != text and may_name_service(expanded)) or any(
+            match.lastgroup == "word" and match.group().upper() in _REFUSED_WORDS
+            for match in _TOKEN.finditer(expanded)):  # the words of tokens(expanded)
         return check_query(text, source)
     from afkg.query import cache
 
@@ -481,7 +566,7 @@ def check_variable_name(name: str) -> str:
     """``name`` if it is a plain SPARQL variable name (letters, digits, underscore), else a UsageError."""
     from afkg.errors import UsageError
 
-    if not isinstance(name, str) or not _VARNAME.match(name):
+    if not isinstance(name, str) or not re.match(_VARNAME, name):
         raise UsageError(f"bad variable name {name!r}")
     return name
 

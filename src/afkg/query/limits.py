@@ -20,16 +20,15 @@ solutions once they have enough.
 from __future__ import annotations
 
 import faulthandler
+import marshal
 import math
 import os
-import pickle
 import re
 import resource
 import select
-import signal
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from afkg.errors import AfkgError, QueryError, UsageError
 
@@ -73,7 +72,8 @@ def parse_max_memory(value: str | int, option: str = "--max-memory") -> int:
 
 ENGINE_LOG_BYTES = 64 * 1024
 """How much of what a child engine wrote on its standard error is read to say why it ended."""
-_PANIC = re.compile(r"panicked at [^\n]*?:\n([^\n]+)")
+_PANIC = r"panicked at [^\n]*?:\n([^\n]+)"
+"""A Rust panic's message in an engine's log; compiled by the re module when a child failed, not at import."""
 
 
 def describe_exit(status: int | None, log: bytes, memory: int | None, what: str = "query") -> tuple[str, str]:
@@ -87,11 +87,13 @@ def describe_exit(status: int | None, log: bytes, memory: int | None, what: str 
     panics prints ``thread … panicked at …:`` and its message, then aborts (pyoxigraph is
     built to abort on a panic). Both end by SIGABRT, so the log is what tells them apart.
     """
+    import signal  # here, when a child failed, not with the module: it builds its enums on import
+
     text = log[:ENGINE_LOG_BYTES].decode("utf-8", "replace")
     if "memory allocation of" in text and "failed" in text or "MemoryError" in text:
         bound = f"more than {memory >> 20} MiB of memory (--max-memory)" if memory else "more memory than it had"
         return "memory", f"{what} stopped: it needed {bound}"
-    panic = _PANIC.search(text)
+    panic = re.search(_PANIC, text)
     if panic:
         detail = " ".join(panic.group(1).split())[:200]
         return "crash", f"{what} failed: the query engine crashed (panic: {detail}); this is a defect of the engine"
@@ -112,9 +114,13 @@ def describe_exit(status: int | None, log: bytes, memory: int | None, what: str 
 
 def _address_space() -> int:
     """Bytes of address space this process uses now."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as stream:
-            return int(stream.read().split()[0]) * resource.getpagesize()
+    try:  # read as bytes: a text stream would import its codec in the child, which costs start-up time
+        descriptor = os.open("/proc/self/statm", os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            data = os.read(descriptor, 4096)
+        finally:
+            os.close(descriptor)
+        return int(data.decode("ascii").split()[0]) * resource.getpagesize()
     except (OSError, ValueError, IndexError):
         return 0
 
@@ -155,7 +161,7 @@ def _child(function: Callable[[], T], write: int, memory: int | None, log: int) 
         except Exception as error:  # a defect, not a bound: say what it was, on one line
             detail = " ".join(str(error).split())[:200]
             outcome = ("error", QueryError, 1, f"query failed: internal error ({type(error).__name__}: {detail})")
-        payload = pickle.dumps(outcome)
+        payload = _encode(outcome)
         view = memoryview(payload)
         while view:
             written = os.write(write, view)
@@ -164,6 +170,43 @@ def _child(function: Callable[[], T], write: int, memory: int | None, log: int) 
         code = 70
     finally:
         os._exit(code)
+
+
+_MARSHAL, _PICKLE = b"m", b"p"
+"""The first byte of a child's answer: how the rest is encoded."""
+_PLAIN_TYPES = (str, bytes, int, float, bool, type(None))
+
+
+def _plain(value: Any, depth: int = 32) -> bool:
+    """Whether :mod:`marshal` gives ``value`` back exactly: text, bytes, numbers, booleans and None (of
+    exactly those types), in tuples and lists (ditto) at most ``depth`` deep."""
+    if type(value) in _PLAIN_TYPES:
+        return True
+    if type(value) in (tuple, list) and depth > 0:
+        return all(_plain(item, depth - 1) for item in value)
+    return False
+
+
+def _encode(outcome: tuple) -> bytes:
+    """A child's outcome as bytes: by marshal when it is plain (the text of a query's answer), which
+    needs no import; else by pickle (an error's class, any other value)."""
+    if _plain(outcome):
+        return _MARSHAL + marshal.dumps(outcome)
+    import pickle  # here: a plain answer, the usual one, has no use for it (its import costs start-up time)
+
+    return _PICKLE + pickle.dumps(outcome)
+
+
+def _decode(data: bytes) -> Any:
+    """The outcome :func:`_encode` encoded as ``data``; an empty or cut answer raises."""
+    kind, body = data[:1], data[1:]
+    if kind == _MARSHAL:
+        return marshal.loads(body)
+    if kind != _PICKLE:
+        raise ValueError("no answer")
+    import pickle  # here: see _encode
+
+    return pickle.loads(body)
 
 
 def _rebuild(kind: type, exit_code: int, message: str) -> AfkgError:
@@ -180,14 +223,26 @@ def run_bounded(function: Callable[[], T], *, timeout: float = DEFAULT_TIMEOUT,
     """``function()`` run in a child process stopped after ``timeout`` seconds, with at most
     ``memory`` more bytes of address space. Its value must pickle. An AfkgError it raises is
     raised here; running out of time or memory is a one-line QueryError."""
+    timeout = parse_timeout(timeout)
+    log = _scratch_file()
+    try:
+        return _run_in_child(function, timeout, memory, what, log)
+    finally:
+        os.close(log)
+
+
+def _scratch_file() -> int:
+    """A file descriptor of an anonymous file for the child's standard error: a memory file where
+    Linux has one (no import of tempfile, which costs start-up time), else an unlinked temp file."""
+    if hasattr(os, "memfd_create"):
+        try:
+            return os.memfd_create("afkg-engine", os.MFD_CLOEXEC)
+        except OSError:
+            pass
     import tempfile
 
-    timeout = parse_timeout(timeout)
-    log = tempfile.TemporaryFile(prefix="afkg-engine-")
-    try:
-        return _run_in_child(function, timeout, memory, what, log.fileno())
-    finally:
-        log.close()
+    with tempfile.TemporaryFile(prefix="afkg-engine-") as handle:
+        return os.dup(handle.fileno())
 
 
 def _run_in_child(function: Callable[[], T], timeout: float, memory: int | None, what: str, log: int) -> T:
@@ -216,6 +271,8 @@ def _run_in_child(function: Callable[[], T], timeout: float, memory: int | None,
     finally:
         os.close(read)
         if not finished:
+            import signal  # here: only a child that overran its time is killed (see describe_exit)
+
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -224,7 +281,7 @@ def _run_in_child(function: Callable[[], T], timeout: float, memory: int | None,
     if not finished:
         raise QueryError(f"{what} stopped after {timeout:g} s (--timeout)")
     try:
-        outcome = pickle.loads(b"".join(chunks)) if not os.WIFSIGNALED(status) else None
+        outcome = _decode(b"".join(chunks)) if not os.WIFSIGNALED(status) else None
     except Exception:  # an empty or cut answer: the child failed before it could say why
         outcome = None
     if outcome is None:

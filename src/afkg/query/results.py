@@ -17,22 +17,27 @@ return is written as ``&#13;`` so that it survives parsing.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from afkg.errors import UsageError
 from afkg.prefixes import PREFIXES
 from afkg.query.terms import XSD, Term, to_rdflib
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+@functools.cache
+def _not_xml() -> re.Pattern[str]:
+    """The characters XML 1.0 cannot carry; compiled on first use (only XML output needs it, and a cold
+    start pays for every pattern compiled at import)."""
+    return re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def escape(text: str) -> str:
     """``text`` as XML character data; a character XML 1.0 cannot carry is a UsageError."""
-    bad = _NOT_XML.search(text)
+    bad = _not_xml().search(text)
     if bad:
         raise UsageError(f"a value holds the character U+{ord(bad.group()):04X}, which XML 1.0 cannot carry; "
                          "use --format json, csv or tsv")
@@ -44,33 +49,80 @@ def quoteattr(text: str) -> str:
     return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;") + '"'
 
 
-@dataclass
+# The results are plain classes that behave as the (mutable) dataclasses they were: the same constructor,
+# repr and equality, and unhashable; defining a dataclass costs a cold start (see afkg.records).
+
+_NEW: Any = object()
+"""The default of a list field: a new empty list for each result."""
+
+
 class SelectResult:
     """Rows of variable bindings; a variable missing from a row is unbound."""
 
+    __match_args__ = ("variables", "rows", "truncated")
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
     variables: list[str]
-    rows: list[dict[str, Term]] = field(default_factory=list)
-    truncated: bool = False
+    rows: list[dict[str, Term]]
+    truncated: bool
     """Rows were dropped to stay within a row bound."""
 
+    def __init__(self, variables: list[str], rows: list[dict[str, Term]] = _NEW, truncated: bool = False) -> None:
+        self.variables = variables
+        self.rows = [] if rows is _NEW else rows
+        self.truncated = truncated
 
-@dataclass
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(variables={self.variables!r}, rows={self.rows!r}, "
+                f"truncated={self.truncated!r})")
+
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.variables, self.rows, self.truncated) == (other.variables, other.rows, other.truncated)
+        return NotImplemented
+
+
 class AskResult:
     """A yes/no answer."""
 
+    __match_args__ = ("answer",)
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
     answer: bool
 
+    def __init__(self, answer: bool) -> None:
+        self.answer = answer
 
-@dataclass
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}(answer={self.answer!r})"
+
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.answer,) == (other.answer,)
+        return NotImplemented
+
+
 class GraphResult:
     """The triples of a CONSTRUCT or DESCRIBE query, sorted."""
 
-    triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
-    truncated: bool = False
+    __match_args__ = ("triples", "truncated")
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    triples: list[tuple[Term, Term, Term]]
+    truncated: bool
     """Triples were dropped to stay within a row bound."""
 
-    def __post_init__(self) -> None:
-        self.triples = sorted(set(self.triples))
+    def __init__(self, triples: list[tuple[Term, Term, Term]] = _NEW, truncated: bool = False) -> None:
+        self.triples = sorted(set([] if triples is _NEW else triples))
+        self.truncated = truncated
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}(triples={self.triples!r}, truncated={self.truncated!r})"
+
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.triples, self.truncated) == (other.triples, other.truncated)
+        return NotImplemented
 
 
 Result = SelectResult | AskResult | GraphResult

@@ -6,11 +6,11 @@ neither engine at load time, so each engine pays only for its own imports.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from afkg.errors import QueryError
 from afkg.prefixes import PREFIXES
+from afkg.records import Frozen
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -27,7 +27,10 @@ _INTEGER_TYPES = {XSD + t for t in (
 def canonical_lexical(value: str, datatype: str | None) -> str:
     """The canonical lexical form of integers and decimals; other values unchanged."""
     if datatype == XSD + "decimal":
-        from decimal import Decimal, InvalidOperation  # here, not at the top: only decimals need it
+        plain = _plain_decimal(value.strip())
+        if plain is not None:
+            return plain
+        from decimal import Decimal, InvalidOperation  # here, not at the top: only unusual decimals need it
 
         try:
             number = Decimal(value.strip())
@@ -44,14 +47,84 @@ def canonical_lexical(value: str, datatype: str | None) -> str:
     return value
 
 
-@dataclass(frozen=True, order=True)
-class Term:
-    """An RDF term: ``kind`` is ``uri``, ``literal`` or ``bnode``."""
+_DECIMAL_DIGITS = 28
+"""The precision of :mod:`decimal`'s default context: a number with more digits than this is rounded
+by ``Decimal.normalize``, so it is left to :mod:`decimal` itself."""
+
+
+def _plain_decimal(text: str) -> str | None:
+    """The canonical form of a plain decimal written ``[+-]digits[.digits]`` with ASCII digits, at
+    most :data:`_DECIMAL_DIGITS` in all, computed on the text: exactly what :func:`canonical_lexical`
+    gets from :mod:`decimal` for it, without importing that module (a cold start pays a millisecond
+    for it, and nearly every decimal a query returns is of this form). None for any other text."""
+    sign = text[:1]
+    if sign in ("+", "-"):
+        text = text[1:]
+    whole, _, fraction = text.partition(".")
+    digits = whole + fraction
+    if not digits or len(digits) > _DECIMAL_DIGITS or not (digits.isascii() and digits.isdigit()):
+        return None
+    fraction = fraction.rstrip("0")
+    number = str(int(whole or "0"))
+    if sign == "-" and (fraction or number != "0"):
+        number = "-" + number
+    return f"{number}.{fraction or '0'}"
+
+
+class Term(Frozen):
+    """An RDF term: ``kind`` is ``uri``, ``literal`` or ``bnode``. Frozen, compared and ordered as
+    the tuple of its fields (a plain class rather than a dataclass: see :mod:`afkg.records`)."""
+
+    __match_args__ = ("kind", "value", "datatype", "lang")
 
     kind: str
     value: str
-    datatype: str | None = None
-    lang: str | None = None
+    datatype: str | None
+    lang: str | None
+
+    def __init__(self, kind: str, value: str, datatype: str | None = None, lang: str | None = None) -> None:
+        fields = self.__dict__
+        fields["kind"] = kind
+        fields["value"] = value
+        fields["datatype"] = datatype
+        fields["lang"] = lang
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(kind={self.kind!r}, value={self.value!r}, datatype={self.datatype!r}, "
+                f"lang={self.lang!r})")
+
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.kind, self.value, self.datatype, self.lang) == (other.kind, other.value,
+                                                                     other.datatype, other.lang)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.value, self.datatype, self.lang))
+
+    def __lt__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.kind, self.value, self.datatype, self.lang) < (other.kind, other.value,
+                                                                     other.datatype, other.lang)
+        return NotImplemented
+
+    def __le__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.kind, self.value, self.datatype, self.lang) <= (other.kind, other.value,
+                                                                     other.datatype, other.lang)
+        return NotImplemented
+
+    def __gt__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.kind, self.value, self.datatype, self.lang) > (other.kind, other.value,
+                                                                     other.datatype, other.lang)
+        return NotImplemented
+
+    def __ge__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.kind, self.value, self.datatype, self.lang) >= (other.kind, other.value,
+                                                                     other.datatype, other.lang)
+        return NotImplemented
 
     @staticmethod
     def uri(value: str) -> Term:

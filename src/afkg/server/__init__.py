@@ -16,10 +16,11 @@ the same protocol class gives them their defaults::
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from afkg.server.application import create_app
-from afkg.server.config import ServerConfig
+if TYPE_CHECKING:
+    from afkg.server.application import create_app
+    from afkg.server.config import ServerConfig
 
 __all__ = ["ServerConfig", "app", "create_app"]
 
@@ -27,10 +28,23 @@ _app: Any = None
 
 
 def __getattr__(name: str) -> Any:
-    """``app``: the application with the default settings, built on first access."""
+    """``app``: the application with the default settings, built on first access; ``create_app``
+    and ``ServerConfig`` imported on first access (a query worker imports this package for its
+    own modules, and needs neither starlette nor uvicorn)."""
     global _app
+    if name == "create_app":
+        from afkg.server.application import create_app
+
+        return create_app
+    if name == "ServerConfig":
+        from afkg.server.config import ServerConfig
+
+        return ServerConfig
     if name == "app":
         if _app is None:
+            from afkg.server.application import create_app
+            from afkg.server.config import ServerConfig
+
             _app = create_app(ServerConfig())
         return _app
     raise AttributeError(f"module 'afkg.server' has no attribute {name!r}")

@@ -175,6 +175,8 @@ class Worker:
             if isinstance(answer, ox.QuerySolutions):
                 fmt = _format(task, "tabular")
                 variables = [v.value for v in answer.variables]
+                if fmt == "json":
+                    return _solutions_json(answer, variables, max_rows)
                 rows = []
                 for solution in answer:
                     if len(rows) == max_rows + 1:
@@ -229,6 +231,92 @@ class Worker:
         return _answer(result, task, max_rows, task["format"], context=self.context)
 
 
+# --- SPARQL JSON results, written directly -----------------------------------------------------
+#
+# The bytes of afkg.query.results.render(SelectResult(...), "json"), that is of
+# json.dumps(..., indent=2, ensure_ascii=False) + "\n", written without building the
+# document (with an indent, json.dumps runs its pure-Python encoder) and with each distinct
+# term encoded once. tests/test_server_footprint.py compares both on generated results.
+
+def _json_fragment(term: Any) -> str:
+    """A term of a binding, as json.dumps(indent=2) writes it at the depth of a binding's value."""
+    from json.encoder import encode_basestring
+
+    from afkg.query.results import _json_term
+
+    fields = _json_term(term)
+    return "{\n" + ",\n".join(f"          {encode_basestring(k)}: {encode_basestring(v)}" for k, v in fields.items()) \
+        + "\n        }"
+
+
+def select_json(variables: list[str], rows: Any, link: str | None = None) -> str:
+    """SPARQL JSON results of ``rows`` (dicts from a variable to a :class:`Term`, unbound ones
+    missing), as :func:`afkg.query.results.render` writes them; ``link`` is added to the head as
+    :func:`_mark_truncated` does."""
+    from json.encoder import encode_basestring
+
+    keys = {v: f"        {encode_basestring(v)}: " for v in variables}
+    cache: dict[Any, str] = {}
+    parts = []
+    for row in rows:
+        cells = []
+        for var in variables:
+            term = row.get(var)
+            if term is not None:
+                fragment = cache.get(term)
+                if fragment is None:
+                    fragment = cache[term] = _json_fragment(term)
+                cells.append(keys[var] + fragment)
+        parts.append("      {\n" + ",\n".join(cells) + "\n      }" if cells else "      {}")
+    return _json_document(variables, parts, link)
+
+
+def _json_document(variables: list[str], rows: list[str], link: str | None) -> str:
+    from json.encoder import encode_basestring
+
+    names = ("[\n" + ",\n".join(f"      {encode_basestring(v)}" for v in variables) + "\n    ]") if variables else "[]"
+    head = f'  "head": {{\n    "vars": {names}'
+    if link is not None:
+        head += f',\n    "link": [\n      {encode_basestring(link)}\n    ]'
+    bindings = ("[\n" + ",\n".join(rows) + "\n    ]") if rows else "[]"
+    return f'{{\n{head}\n  }},\n  "results": {{\n    "bindings": {bindings}\n  }}\n}}\n'
+
+
+FRAGMENTS_KEPT = 50_000
+"""Encoded pyoxigraph terms a worker keeps between queries (about 200 bytes each)."""
+_fragments: dict[Any, str] = {}
+
+
+def _solutions_json(solutions: Any, variables: list[str], max_rows: int) -> dict[str, Any]:
+    """The answer of a SELECT query in SPARQL JSON, at most ``max_rows`` rows, each distinct
+    pyoxigraph term converted (canonical numbers) and encoded once (and kept for the next
+    queries, up to :data:`FRAGMENTS_KEPT` terms)."""
+    from json.encoder import encode_basestring
+
+    keys = [f"        {encode_basestring(v)}: " for v in variables]
+    positions = range(len(variables))
+    cache = _fragments
+    parts: list[str] = []
+    truncated = False
+    for solution in solutions:
+        if len(parts) == max_rows:
+            truncated = True
+            break
+        cells = []
+        for i in positions:
+            term = solution[i]
+            if term is not None:
+                fragment = cache.get(term)
+                if fragment is None:
+                    if len(cache) >= FRAGMENTS_KEPT:
+                        cache.clear()
+                    fragment = cache[term] = _json_fragment(from_oxigraph(term))
+                cells.append(keys[i] + fragment)
+        parts.append("      {\n" + ",\n".join(cells) + "\n      }" if cells else "      {}")
+    link = TRUNCATED_LINK.format(limit=max_rows) if truncated else None
+    return _ok(_json_document(variables, parts, link), "json", len(parts), max_rows if truncated else None)
+
+
 def _format(task: dict[str, Any], kind: str) -> str:
     """The format negotiated for a result of ``kind``; 406 when the client accepts none."""
     fmt = task.get(kind)
@@ -250,6 +338,10 @@ def _answer(result: Result, task: dict[str, Any], max_rows: int, fmt: str | None
             truncated = len(result.rows) > max_rows
         if truncated:
             result = SelectResult(result.variables, result.rows[:max_rows])
+        if fmt == "json":
+            link = TRUNCATED_LINK.format(limit=max_rows) if truncated else None
+            return _ok(select_json(result.variables, result.rows, link), fmt, len(result.rows),
+                       max_rows if truncated else None)
         body = render(result, fmt)
         if truncated:
             body = _mark_truncated(body, fmt, max_rows)

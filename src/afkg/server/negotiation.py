@@ -110,8 +110,26 @@ def quality(ranges: list[MediaRange], media_type: str) -> float:
     return best
 
 
+_CHOSEN: dict[tuple[str | None, tuple[str, ...]], str | None] = {}
+CHOICES_KEPT = 512
+"""Answers of :func:`choose` remembered (clients send the same few Accept headers again and again)."""
+
+
 def choose(accept: str | None, formats: tuple[str, ...]) -> str | None:
     """The format among ``formats`` (in server preference order) the client prefers, or None."""
+    key = (accept, formats)
+    try:
+        return _CHOSEN[key]
+    except KeyError:
+        pass
+    chosen = _choose(accept, formats)
+    if len(_CHOSEN) >= CHOICES_KEPT or (accept is not None and len(accept) > 1024):
+        return chosen
+    _CHOSEN[key] = chosen
+    return chosen
+
+
+def _choose(accept: str | None, formats: tuple[str, ...]) -> str | None:
     ranges = parse_accept(accept)
     best, best_q = None, 0.0
     for fmt in formats:

@@ -15,7 +15,6 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from afkg.server import service_description
 from afkg.server.config import MAX_BODY_BYTES, MAX_QUERY_BYTES
 from afkg.server.negotiation import GRAPH, TABULAR, choose, from_name, media_type, prefers_html
 from afkg.server.responses import Crowded, TooLarge, TooSlow, answer_response, body_error, error, read_body, run
@@ -139,6 +138,8 @@ def description(request: Request, fmt: str | None) -> Response:
     key = ("sd", endpoint, chosen)
     body = service.cache.get(key)
     if body is None:
+        from afkg.server import service_description  # rdflib: imported when a description is first asked for
+
         graph = service_description.describe(endpoint, service.counts)
         body = service_description.serialize(graph, chosen)
         kept = [k for k in service.cache if isinstance(k, tuple) and k[:1] == ("sd",)]

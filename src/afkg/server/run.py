@@ -65,17 +65,18 @@ def serve(config: ServerConfig, host: str, port: int, *, forwarded_allow_ips: st
     """Load and check the graph, start the workers, print the URL, and serve until SIGTERM or Ctrl-C."""
     import dataclasses
 
-    import uvicorn
-
-    from afkg.server.application import create_app
-    from afkg.server.connections import protocol
     from afkg.server.service import Service
 
     config = dataclasses.replace(config, allowed_hosts=allowed_hosts(config, host, forwarded_allow_ips))
     sock = _listen(host, port)
     service = None
     try:
-        service = Service.load(config)
+        service = Service.load(config)  # the workers' store is being built meanwhile: import the rest now
+        import uvicorn
+
+        from afkg.server.application import create_app
+        from afkg.server.connections import protocol
+
         service.start()
         app = create_app(service=service)
         server = uvicorn.Server(uvicorn.Config(

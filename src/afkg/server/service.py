@@ -30,19 +30,40 @@ class Service:
 
     @classmethod
     def load(cls, config: ServerConfig) -> Service:
-        """Load and check the project of ``config`` (validated unless read from a store built
-        validated by ``afkg build --store``); an AfkgError says why it cannot be served."""
-        from afkg.query.catalogue import Catalogue
-        from afkg.server.store import DATA_GRAPH, ONTOLOGY_GRAPH, graph_counts, open_store
+        """Load and check the project of ``config``: validated, unless read from a store that
+        ``afkg build --store`` wrote (for a graph that conforms) from the very files the project
+        has now; an AfkgError says why it cannot be served."""
+        from afkg.server.store import DATA_GRAPH, ONTOLOGY_GRAPH, check_stamp
 
         layout = default_layout(config.root)
+        spec = WorkerSpec(root=str(layout.root), store=config.store, allow_service=config.allow_service,
+                          memory=config.memory_bytes)
+        pool = QueryPool(spec, size=config.max_concurrent, max_queued=config.queue_size, timeout=config.timeout,
+                         queue_timeout=config.queue_wait)
+        pool.prepare()  # the process the workers are forked from starts while this one reads and checks the rest
+        try:
+            counts: dict[str, int] | None = None
+            if config.store:  # validated when it was written; its stamp says the files have not changed since
+                stamp = check_stamp(config.store, layout)
+                counts = {name: int(count) for name, count in stamp["graphs"].items()
+                          if name in (ONTOLOGY_GRAPH, DATA_GRAPH)}
+            counts, kg, queries = cls._read(config, layout, counts)
+        except BaseException:
+            pool.close()
+            raise
+        return cls(config=config, layout=layout, queries=queries, counts=counts, pool=pool, kg=kg)
+
+    @staticmethod
+    def _read(config: ServerConfig, layout: Layout, counts: dict[str, int] | None) -> tuple[
+            dict[str, int], KnowledgeGraph | None, dict[str, StoredQuery]]:
+        """The graphs' sizes, the project (validated) when served from its files, and the stored queries."""
+        from afkg.query.catalogue import Catalogue
+        from afkg.server.store import DATA_GRAPH, ONTOLOGY_GRAPH
+
         kg = None
-        if config.store:
-            store = open_store(config.store)
-            counts = graph_counts(store)
-            del store
-        else:
+        if counts is None:
             from afkg.graph import load
+            from afkg.server.store import graph_counts
             from afkg.validate import validate
 
             kg = load(layout)
@@ -54,11 +75,7 @@ class Service:
             counts = {name: count for name, count in graph_counts(kg.store).items()
                       if name in (ONTOLOGY_GRAPH, DATA_GRAPH)}
         queries = {q.name: q for q in Catalogue(layout).all()}
-        spec = WorkerSpec(root=str(layout.root), store=config.store, allow_service=config.allow_service,
-                          memory=config.memory_bytes)
-        pool = QueryPool(spec, size=config.max_concurrent, max_queued=config.queue_size, timeout=config.timeout,
-                         queue_timeout=config.queue_wait)
-        return cls(config=config, layout=layout, queries=queries, counts=counts, pool=pool, kg=kg)
+        return counts, kg, queries
 
     def start(self) -> None:
         """Start the workers (each loads the store) and wait for them."""

@@ -1,4 +1,4 @@
-"""A small pool of worker processes that run queries, each with its own copy of the store.
+"""A small pool of worker processes that run queries, forked from one process that holds the store.
 
 pyoxigraph cannot interrupt a query from another thread, and it aborts the whole
 process on an internal error (a panic) or when it cannot allocate, so every query
@@ -20,6 +20,24 @@ runs in a worker process:
 At most ``size`` queries run at once; up to ``max_queued`` more wait for a worker
 (at most ``queue_timeout`` seconds, first come first served), and any beyond that
 are refused at once (:class:`Busy`).
+
+How the workers are made (:class:`Zygote`): one process is started afresh (the
+*zygote*, a clean interpreter: the server's own threads and sockets are not in it),
+imports the query modules, builds the store once and runs a first query; every
+worker is then forked from it, so the workers share its memory (the store, the
+modules) page for page until they write to it, and a new worker is ready in
+milliseconds. The zygote forks twice so that each worker is reparented to the
+server (a Linux "child subreaper"), which thus waits for its workers itself and
+reads how each ended. With the project's files, the zygote loads them into an
+in-memory store that every worker shares; with ``--store``, each worker opens the
+on-disk store read-only after the fork (the files are shared through the page
+cache; an open RocksDB database is not something to fork).
+
+The server talks to a worker through a socket pair: a task (a small dict) and its
+answer (a dict whose ``body`` is the bytes to send) are pickled, each preceded by
+its length. The server's side is read by its event loop directly (no thread in
+between); a worker's standard error goes to an anonymous file the server reads
+when the worker dies.
 """
 
 from __future__ import annotations
@@ -27,23 +45,25 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import gc
 import hashlib
 import multiprocessing
 import os
+import pickle
 import signal
+import socket
+import struct
 import sys
-import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, NoReturn
 
 from afkg.errors import AfkgError, InputError
 
 START_TIMEOUT = 120.0
-"""Seconds a new worker may take to load the store."""
+"""Seconds the zygote may take to load the store, and a new worker to be ready."""
 SPARES = 1
 """Workers kept loaded and idle, to replace at once one that was killed or crashed."""
 QUARANTINE_SIZE = 256
@@ -51,7 +71,10 @@ QUARANTINE_SIZE = 256
 QUARANTINE_SECONDS = 600.0
 """How long such a query is answered without being run again."""
 START_AT_ONCE = 2
-"""Workers started at the same time (each loads the store: more would only share the cores)."""
+"""Workers started at the same time in the background (each may open the on-disk store)."""
+REAP_SECONDS = 2.0
+"""How long the server waits for a worker whose socket closed to be gone, to read how it ended."""
+_PR_SET_CHILD_SUBREAPER = 36
 
 
 class Busy(AfkgError):
@@ -92,48 +115,216 @@ def _memory_answer(memory: int | None) -> dict[str, Any]:
             "message": message, "replace": "memory"}
 
 
-def worker_main(conn: Connection, spec: WorkerSpec, log_path: str | None = None) -> None:
-    """The body of a worker process: load the store, then answer tasks until the pipe closes.
+# --- messages: a length, then a pickle ---------------------------------------------------------
 
-    What the process writes on its standard error goes to ``log_path`` (emptied before
-    each task), where the parent reads why it ended if it ends while running one.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if log_path is not None:
-        log = os.open(log_path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_CLOEXEC", 0))
-        os.dup2(log, 2)
-        os.close(log)
-        with contextlib.suppress(OSError):
-            os.unlink(log_path)  # the parent reads it through its own descriptor; no file is left behind
+_LENGTH = struct.Struct("!Q")
+_PID = struct.Struct("!q")
+
+
+def _send(sock: socket.socket, message: Any) -> None:
+    """``message`` pickled, after its length (a blocking socket)."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    if len(data) < 65536:
+        sock.sendall(_LENGTH.pack(len(data)) + data)
+    else:
+        sock.sendall(_LENGTH.pack(len(data)))
+        sock.sendall(data)
+
+
+def _exactly(sock: socket.socket, size: int) -> bytes | None:
+    """``size`` bytes from ``sock`` (a blocking socket), or None at the end of the stream."""
+    buffer = bytearray(size)
+    view, got = memoryview(buffer), 0
+    while got < size:
+        count = sock.recv_into(view[got:])
+        if not count:
+            return None
+        got += count
+    return bytes(buffer)
+
+
+def _receive(sock: socket.socket) -> Any:
+    """The next message from ``sock``; EOFError when the other end has closed it."""
+    head = _exactly(sock, _LENGTH.size)
+    if head is None:
+        raise EOFError
+    body = _exactly(sock, _LENGTH.unpack(head)[0])
+    if body is None:
+        raise EOFError
+    return pickle.loads(body)
+
+
+def _log_file() -> int:
+    """An anonymous file for a worker's standard error (the server keeps a descriptor to read it)."""
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create("afkg-worker-log")
+    import tempfile
+
+    with tempfile.TemporaryFile(prefix="afkg-worker-", suffix=".log") as stream:
+        return os.dup(stream.fileno())
+
+
+# --- inside the zygote and the workers ---------------------------------------------------------
+
+@dataclass
+class _Prepared:
+    """What the zygote built once and every worker inherits."""
+
+    layout: Any
+    worker: Any
+    """The zygote's :class:`afkg.server.execution.Worker` (over the shared store, or an empty one)."""
+    shared: bool
+    """Whether ``worker`` holds the store the workers query (else each opens ``--store`` itself)."""
+
+
+def _prepare(spec: WorkerSpec) -> _Prepared:
+    """Import what a query needs, build the shared store (from the project's files) and run a first
+    query, so that no worker and no client pays for it."""
     from pathlib import Path
 
-    from afkg.layout import Layout
-    from afkg.query.limits import limit_memory
-    from afkg.server.execution import Worker
-    from afkg.server.store import load_files, open_store
+    import pyoxigraph as ox
 
+    from afkg.layout import Layout
+    from afkg.server.execution import Worker
+    from afkg.server.store import load_files
+
+    layout = Layout(Path(spec.root))
+    shared = spec.store is None
+    store = load_files(layout) if shared else ox.Store()
+    worker = Worker(layout, store, spec.allow_service)
+    worker.handle(dict(_WARM_UP))
+    return _Prepared(layout, worker, shared)
+
+
+def zygote_main(conn: Connection, spec: WorkerSpec) -> None:
+    """The body of the zygote: prepare, then fork a worker for each request of the server.
+
+    A request carries two descriptors (the worker's end of its socket pair, and its log
+    file); the answer is the worker's process id (-1 if it could not be made). The zygote
+    ends when the server closes its end of the control socket.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    control = socket.socket(fileno=os.dup(conn.fileno()))
+    conn.close()
     try:
-        layout = Layout(Path(spec.root))
-        store = open_store(spec.store) if spec.store else load_files(layout)
-        worker = Worker(layout, store, spec.allow_service)
-        worker.handle(dict(_WARM_UP))  # the first query pays for the imports and the parser: not a client's
+        prepared = _prepare(spec)
     except AfkgError as exc:
         with contextlib.suppress(OSError):
-            conn.send({"error": str(exc)})
+            _send(control, {"error": str(exc)})
         return
-    limit_memory(spec.memory)
+    gc.collect()
+    gc.freeze()  # the collector then leaves the inherited objects (and their pages) alone in the workers
     try:
-        conn.send({"ready": True})
-    except OSError:  # the pool was closed while this worker loaded
+        _send(control, {"ready": True})
+    except OSError:
         return
     while True:
         try:
-            task = conn.recv()
+            message, fds, _, _ = socket.recv_fds(control, 16, 2)
+        except OSError:
+            return
+        if not message:
+            for fd in fds:
+                os.close(fd)
+            return
+        pid = -1
+        try:
+            if len(fds) == 2:
+                pid = _fork_worker(control, fds[0], fds[1], spec, prepared)
+        except OSError:
+            pid = -1
+        finally:
+            for fd in fds:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        try:
+            control.sendall(_PID.pack(pid))
+        except OSError:
+            return
+
+
+def _fork_worker(control: socket.socket, sock_fd: int, log_fd: int, spec: WorkerSpec, prepared: _Prepared) -> int:
+    """Fork a worker through a short-lived middle process (so that it is reparented to the server);
+    its process id."""
+    read, write = os.pipe()
+    middle = os.fork()
+    if middle == 0:  # the middle process: fork the worker, say its id, end
+        code = 0
+        try:
+            os.close(read)
+            pid = os.fork()
+            if pid == 0:
+                os.close(write)
+                control.close()
+                _worker_process(sock_fd, log_fd, spec, prepared)
+            os.write(write, _PID.pack(pid))
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write)
+    try:
+        data = b""
+        while len(data) < _PID.size:
+            chunk = os.read(read, _PID.size - len(data))
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        os.close(read)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(middle, 0)
+    return _PID.unpack(data)[0] if len(data) == _PID.size else -1
+
+
+def _worker_process(sock_fd: int, log_fd: int, spec: WorkerSpec, prepared: _Prepared) -> NoReturn:
+    """The body of a worker process (forked from the zygote); never returns."""
+    code = 0
+    try:
+        import fcntl
+
+        os.dup2(log_fd, 2)
+        os.close(log_fd)
+        # appended to, so that emptying it before each task (ftruncate) starts it again
+        fcntl.fcntl(2, fcntl.F_SETFL, fcntl.fcntl(2, fcntl.F_GETFL) | os.O_APPEND)
+        sock = socket.socket(fileno=sock_fd)
+        sock.setblocking(True)
+        worker_loop(sock, spec, prepared)
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def worker_loop(sock: socket.socket, spec: WorkerSpec, prepared: _Prepared) -> None:
+    """Open the store if the worker has its own, say it is ready, then answer tasks until the
+    socket closes (or an answer says the worker must be replaced)."""
+    from afkg.query.limits import limit_memory
+
+    worker = prepared.worker
+    if not prepared.shared:
+        from afkg.server.execution import Worker
+        from afkg.server.store import open_store
+
+        try:
+            worker = Worker(prepared.layout, open_store(str(spec.store)), spec.allow_service)
+            worker.handle(dict(_WARM_UP))
+        except AfkgError as exc:
+            with contextlib.suppress(OSError):
+                _send(sock, {"error": str(exc)})
+            return
+    limit_memory(spec.memory)
+    try:
+        _send(sock, {"ready": True})
+    except OSError:  # the pool was closed while this worker started
+        return
+    while True:
+        try:
+            task = _receive(sock)
         except (EOFError, OSError):
             return
-        if log_path is not None:
-            with contextlib.suppress(OSError):
-                os.ftruncate(2, 0)
+        with contextlib.suppress(OSError):
+            os.ftruncate(2, 0)
         try:
             answer = worker.handle(task)
         except MemoryError:
@@ -143,104 +334,267 @@ def worker_main(conn: Connection, spec: WorkerSpec, log_path: str | None = None)
             answer = {"status": 500, "body": (message + "\n").encode(), "media": "text", "rows": None,
                       "truncated": None, "message": message}
         try:
-            conn.send(answer)
+            _send(sock, answer)
         except MemoryError:
             with contextlib.suppress(Exception):
-                conn.send(_memory_answer(spec.memory))
+                _send(sock, _memory_answer(spec.memory))
             return
-        except (BrokenPipeError, OSError):
+        except OSError:
             return
         if answer.get("replace"):
             return
 
 
-class WorkerProcess:
-    """One worker process, the parent's end of its pipe, and the file that keeps its standard error."""
+# --- in the server ------------------------------------------------------------------------------
+
+_subreaper: list[bool] = []
+
+
+def become_subreaper() -> bool:
+    """Make this process the one that orphaned descendants are given to (Linux), so that the
+    workers the zygote forks are its children; whether that holds."""
+    if not _subreaper:
+        done = False
+        if sys.platform.startswith("linux"):
+            try:
+                import ctypes
+
+                libc = ctypes.CDLL(None, use_errno=True)
+                done = libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+            except (OSError, AttributeError):
+                done = False
+        _subreaper.append(done)
+    return _subreaper[0]
+
+
+class _Ended(Exception):
+    """A worker's socket closed while the server waited for its answer."""
+
+
+class Zygote:
+    """The process the workers are forked from, and the server's end of its control socket."""
 
     def __init__(self, context: Any, spec: WorkerSpec) -> None:
         self.spec = spec
-        descriptor, path = tempfile.mkstemp(prefix="afkg-worker-", suffix=".log")
-        self._log: int | None = descriptor
-        self._log_path: str | None = path
-        parent, child = context.Pipe()
+        parent, child = context.Pipe(duplex=True)
         try:
-            self.process = context.Process(target=worker_main, args=(child, spec, path), daemon=True,
-                                           name="afkg-query-worker")
+            self.process = context.Process(target=zygote_main, args=(child, spec), daemon=True,
+                                           name="afkg-query-zygote")
             self.process.start()
         except BaseException:
-            self._forget_log()
+            parent.close()
             raise
-        child.close()
-        self.conn: Connection = parent
-
-    def _unlink_log(self) -> None:
-        if self._log_path is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(self._log_path)
-            self._log_path = None
-
-    def _forget_log(self) -> None:
-        self._unlink_log()
-        if self._log is not None:
-            with contextlib.suppress(OSError):
-                os.close(self._log)
-            self._log = None
+        finally:
+            child.close()
+        self.control = socket.socket(fileno=os.dup(parent.fileno()))
+        parent.close()
+        self._lock = threading.Lock()
+        self.ready = False
 
     def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
-        """Block until the worker has loaded its store; an InputError if it could not."""
+        """Block until the zygote has built the store; an InputError if it could not."""
         try:
-            if not self.conn.poll(timeout):
-                self.kill()
-                raise InputError(f"a query worker did not start within {timeout:g} s")
-            try:
-                message = self.conn.recv()
-            except (EOFError, OSError):
-                self.kill()
-                raise InputError("a query worker ended while loading the store") from None
-            if "error" in message:
-                self.kill()
-                raise InputError(message["error"])
-        finally:
-            self._unlink_log()  # the worker holds it open from its first instruction on
+            self.control.settimeout(timeout)
+            message = _receive(self.control)
+        except TimeoutError:
+            self.close()
+            raise InputError(f"the query workers' store was not ready within {timeout:g} s") from None
+        except (EOFError, OSError):
+            self.close()
+            raise InputError("the process that loads the store for the query workers ended while loading it") \
+                from None
+        if "error" in message:
+            self.close()
+            raise InputError(message["error"])
+        self.ready = True
 
-    def call(self, task: dict[str, Any], timeout: float) -> dict[str, Any]:
+    @property
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def fork(self) -> WorkerProcess:
+        """A new worker (not ready yet: see :meth:`WorkerProcess.wait_ready`); OSError if the zygote
+        cannot make one."""
+        mine, theirs = socket.socketpair()
+        log = _log_file()
+        try:
+            with self._lock:
+                self.control.settimeout(30)
+                socket.send_fds(self.control, [b"F"], [theirs.fileno(), log])
+                data = _exactly(self.control, _PID.size)
+        except BaseException:
+            mine.close()
+            os.close(log)
+            raise
+        finally:
+            theirs.close()
+        pid = _PID.unpack(data)[0] if data else -1
+        if pid <= 0:
+            mine.close()
+            os.close(log)
+            raise OSError("the zygote could not fork a query worker")
+        return WorkerProcess(pid, mine, log, self.spec)
+
+    def close(self) -> None:
+        """End the zygote (the workers it forked are not its children and stay)."""
+        with contextlib.suppress(OSError):
+            self.control.close()
+        with contextlib.suppress(Exception):
+            self.process.join(2)
+        if self.process.is_alive():
+            with contextlib.suppress(Exception):
+                self.process.kill()
+                self.process.join(5)
+
+
+class WorkerProcess:
+    """One worker process: its id, the server's end of its socket pair, and its log file."""
+
+    def __init__(self, pid: int, sock: socket.socket, log: int, spec: WorkerSpec) -> None:
+        self.pid, self.sock, self.spec = pid, sock, spec
+        self._log: int | None = log
+        self.status: int | None = None
+        """How the process ended, as :func:`os.waitpid` says it (None while it runs, or unknown)."""
+        self._reaped = False
+        self._buffer = memoryview(bytearray(1 << 16))
+
+    def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
+        """Block until the worker can take a task; an InputError if it could not start."""
+        try:
+            self.sock.settimeout(timeout)
+            message = _receive(self.sock)
+        except TimeoutError:
+            self.kill()
+            raise InputError(f"a query worker did not start within {timeout:g} s") from None
+        except (EOFError, OSError):
+            self.kill()
+            raise InputError("a query worker ended while opening the store") from None
+        if "error" in message:
+            self.kill()
+            raise InputError(message["error"])
+        self.sock.setblocking(False)
+
+    async def call(self, task: dict[str, Any], timeout: float) -> dict[str, Any]:
         """Send ``task`` and wait at most ``timeout`` seconds for the answer; Stopped after the
         timeout, WorkerFailed (or MemoryExceeded) if the worker ends meanwhile."""
-        try:
-            self.conn.send(task)
-            if not self.conn.poll(timeout):
-                raise Stopped(f"query stopped after {timeout:g} s (--timeout)")
-            return self.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            raise self.failure() from None
+        loop = asyncio.get_running_loop()
+        data = pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)
+        outgoing = memoryview(_LENGTH.pack(len(data)) + data)
+        done: asyncio.Future[bytes] = loop.create_future()
+        sock, fd = self.sock, self.sock.fileno()
+        incoming = bytearray()
+        size = -1
+        buffer = self._buffer
 
-    def failure(self) -> WorkerFailed:
+        def end(error: BaseException | None, payload: bytes = b"") -> None:
+            if not done.done():
+                if error is None:
+                    done.set_result(payload)
+                else:
+                    done.set_exception(error)
+
+        def readable() -> None:
+            nonlocal size
+            try:
+                count = sock.recv_into(buffer)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                count = 0
+            if not count:
+                end(_Ended())
+                return
+            incoming.extend(buffer[:count])
+            if size < 0 and len(incoming) >= _LENGTH.size:
+                size = _LENGTH.unpack_from(incoming)[0]
+            if size >= 0 and len(incoming) >= _LENGTH.size + size:
+                end(None, bytes(memoryview(incoming)[_LENGTH.size:_LENGTH.size + size]))
+
+        def writable() -> None:
+            nonlocal outgoing
+            try:
+                sent = sock.send(outgoing)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                loop.remove_writer(fd)
+                end(_Ended())
+                return
+            outgoing = outgoing[sent:]
+            if not outgoing:
+                loop.remove_writer(fd)
+
+        def expire() -> None:
+            end(Stopped(f"query stopped after {timeout:g} s (--timeout)"))
+
+        try:
+            outgoing = outgoing[sock.send(outgoing):]
+        except (BlockingIOError, InterruptedError):
+            pass
+        except OSError:
+            raise await self.failure() from None
+        loop.add_reader(fd, readable)
+        if outgoing:
+            loop.add_writer(fd, writable)
+        timer = loop.call_later(timeout, expire)
+        try:
+            payload = await done
+        except _Ended:
+            raise await self.failure() from None
+        finally:
+            timer.cancel()
+            loop.remove_reader(fd)
+            loop.remove_writer(fd)
+        return pickle.loads(payload)
+
+    def _reap(self, block: bool) -> bool:
+        """Collect the ended process (``block``: wait for it); whether it is gone."""
+        if self._reaped:
+            return True
+        try:
+            pid, status = os.waitpid(self.pid, 0 if block else os.WNOHANG)
+        except ChildProcessError:  # not this process's child (no subreaper): how it ended is unknown
+            self._reaped = True
+            return True
+        except InterruptedError:
+            return False
+        if pid == 0:
+            return False
+        self.status, self._reaped = status, True
+        return True
+
+    async def failure(self) -> WorkerFailed:
         """Why the worker ended: a crash or its memory bound, read from its exit and its log."""
         from afkg.query.limits import ENGINE_LOG_BYTES, describe_exit
 
-        with contextlib.suppress(Exception):
-            self.process.join(2)
-        code = self.process.exitcode
-        status = None
-        if code is not None:
-            status = (-code & 0x7F) if code < 0 else (code & 0xFF) << 8  # back to a waitpid status
+        deadline = time.monotonic() + REAP_SECONDS
+        while not self._reap(False) and time.monotonic() < deadline:
+            await asyncio.sleep(0.002)
         log = b""
         if self._log is not None:
             with contextlib.suppress(OSError):
                 log = os.pread(self._log, ENGINE_LOG_BYTES, 0)
-        kind, message = describe_exit(status, log, self.spec.memory)
+        kind, message = describe_exit(self.status, log, self.spec.memory)
         return MemoryExceeded(message) if kind == "memory" else WorkerFailed(message)
 
+    def reap(self) -> None:
+        """Wait until the process (killed or ending) is gone."""
+        while not self._reap(True):
+            pass
+
     def kill(self, wait: bool = True) -> None:
-        """End the process now and release its pipe and log (``wait``: until it is gone)."""
-        with contextlib.suppress(Exception):
-            self.process.kill()
-        if wait:
-            with contextlib.suppress(Exception):
-                self.process.join(5)
-        with contextlib.suppress(Exception):
-            self.conn.close()
-        self._forget_log()
+        """End the process now and release its socket and log (``wait``: until it is gone)."""
+        if not self._reaped:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(self.pid, signal.SIGKILL)
+            if wait:
+                self.reap()
+        with contextlib.suppress(OSError):
+            self.sock.close()
+        if self._log is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._log)
+            self._log = None
 
 
 def task_key(task: dict[str, Any]) -> str:
@@ -279,7 +633,8 @@ class QueryPool:
         self._idle: collections.deque[WorkerProcess] = collections.deque()
         self._waiters: collections.deque[asyncio.Future[WorkerProcess]] = collections.deque()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._executor = ThreadPoolExecutor(max_workers=size + 1, thread_name_prefix="afkg-query")
+        self._zygote: Zygote | None = None
+        self._zygote_lock = threading.Lock()
         self._lock = threading.Lock()
         self._starting = threading.Semaphore(START_AT_ONCE)
         self._closed = False
@@ -294,16 +649,66 @@ class QueryPool:
         """Start every worker (and the spares) and wait until each has loaded the store (idempotent)."""
         if self._workers:
             return
-        started = [WorkerProcess(self._context, self.spec) for _ in range(self.size + self.spares)]
+        started: list[WorkerProcess] = []
         try:
+            zygote = self._ready_zygote()
+            for _ in range(self.size + self.spares):
+                started.append(zygote.fork())
             for worker in started:
                 worker.wait_ready()
-        except BaseException:
+        except BaseException as exc:
             for worker in started:
                 worker.kill()
+            self._close_zygote()
+            if isinstance(exc, OSError):
+                raise InputError(f"the query workers could not be started ({exc})") from None
             raise
         self._workers, self._spare = started[:self.size], started[self.size:]
         self._closed = False
+
+    def prepare(self) -> None:
+        """Start the zygote, which builds the store meanwhile (:meth:`start` waits for it)."""
+        with self._zygote_lock:
+            if self._zygote is None:
+                become_subreaper()
+                self._zygote = Zygote(self._context, self.spec)
+
+    def _ready_zygote(self) -> Zygote:
+        """The zygote, started (and waited for) if there is none, it is not ready yet, or it has ended."""
+        with self._zygote_lock:
+            if self._zygote is not None and not self._zygote.alive:
+                self._zygote.close()
+                self._zygote = None
+            if self._zygote is None:
+                become_subreaper()
+                self._zygote = Zygote(self._context, self.spec)
+            if not self._zygote.ready:
+                try:
+                    self._zygote.wait_ready()
+                except BaseException:
+                    self._zygote = None
+                    raise
+            return self._zygote
+
+    def _new_worker(self) -> WorkerProcess:
+        """A new worker, ready; an AfkgError if it cannot be had."""
+        zygote = self._ready_zygote()
+        try:
+            fresh = zygote.fork()
+        except OSError:
+            with self._zygote_lock:  # the zygote is broken: start another one next time
+                if self._zygote is zygote:
+                    zygote.close()
+                    self._zygote = None
+            raise InputError("the process the query workers are forked from does not answer") from None
+        fresh.wait_ready()
+        return fresh
+
+    def _close_zygote(self) -> None:
+        with self._zygote_lock:
+            if self._zygote is not None:
+                self._zygote.close()
+                self._zygote = None
 
     async def attach(self) -> None:
         """Make the workers available to the running event loop."""
@@ -399,9 +804,8 @@ class QueryPool:
         if known is not None:
             raise known
         worker = await self._acquire()
-        loop = asyncio.get_running_loop()
         try:
-            answer = await loop.run_in_executor(self._executor, worker.call, task, self.timeout)
+            answer = await worker.call(task, self.timeout)
         except WorkerFailed as exc:
             self._replace(worker, str(exc))
             self._remember(key, exc)
@@ -423,7 +827,7 @@ class QueryPool:
     def _replace(self, worker: WorkerProcess, reason: str | None = None) -> None:
         """End ``worker``; a spare takes its place at once, and a new worker starts in the background."""
         worker.kill(wait=False)
-        threading.Thread(target=worker.kill, name="afkg-worker-reap", daemon=True).start()
+        threading.Thread(target=worker.reap, name="afkg-worker-reap", daemon=True).start()
         self.replaced += 1
         if reason:
             self.log(f"afkg: a query worker ended ({reason}); it was replaced")
@@ -446,9 +850,8 @@ class QueryPool:
                 with self._starting:
                     if self._closed:
                         return
-                    fresh = WorkerProcess(self._context, self.spec)
                     try:
-                        fresh.wait_ready()
+                        fresh = self._new_worker()
                     except AfkgError as exc:
                         self.log(f"afkg: a query worker could not start ({exc})")
                         time.sleep(0.5 * (attempt + 1))
@@ -502,6 +905,7 @@ class QueryPool:
             worker.kill()
         for thread in restarts:
             thread.join(START_TIMEOUT)
+        self._close_zygote()
         self._idle = collections.deque()
         for waiter in self._waiters:
             if not waiter.done():

@@ -38,7 +38,8 @@ def check(kg: KnowledgeGraph) -> tuple[list[str], list[str]]:
         if prop == OWL.sameAs:
             owners.setdefault(item, []).append(entity)
         if item not in checked:
-            problems.append(f"{name}: {item} is not in the checked identifiers (data/wikidata/reference-ids.tsv)")
+            problems.append(f"{name}: {item} is not in the checked identifiers (data/wikidata/reference-ids.tsv, "
+                            "or wikidata-ids.tsv in a data folder)")
             continue
         recorded = items.get(item, {})
         label = recorded.get("label") or checked[item][0]

@@ -46,7 +46,19 @@ def wikidata_property(kg: KnowledgeGraph, term: Any) -> str | None:
 
 
 def candidate_statements(kg: KnowledgeGraph) -> list[tuple[str, str, str, dict[str, Any], Node]]:
-    """(item, property, value item, qualifiers, fact) that the graph states about linked items.
+    """(item, property, value item, qualifiers, fact) that the graph states about linked items, one
+    row per statement however many facts state it (the first fact by IRI); see :func:`stated_by`."""
+    return [(item, prop, value, qualifiers, facts[0]) for item, prop, value, qualifiers, facts in stated_by(kg)]
+
+
+def stated_by(kg: KnowledgeGraph) -> list[tuple[str, str, str, dict[str, Any], list[Node]]]:
+    """Each statement the graph makes about linked items, with every fact stating it (sorted by IRI):
+    two articles stating the same membership give one statement, not two."""
+    return _grouped(_candidate_rows(kg))
+
+
+def _candidate_rows(kg: KnowledgeGraph) -> list[tuple[str, str, str, dict[str, Any], Node]]:
+    """(item, property, value item, qualifiers, fact) for each fact stating something about linked items.
     Which Wikidata property each pattern states is read from the ontology
     (afkg:wikidataProperty): the membership role (member -> P463), the office's kind
     (head of state -> P35, head of government -> P6) with afkg:date as its qualifier
@@ -77,9 +89,18 @@ def candidate_statements(kg: KnowledgeGraph) -> list[tuple[str, str, str, dict[s
         if len(parties) == 2 and relation_property:
             out.append((parties[0], relation_property, parties[1], {}, relation))
             out.append((parties[1], relation_property, parties[0], {}, relation))
-    unique = {(row[0], row[1], row[2], tuple(sorted(row[3].items())), row[4]): row for row in out}
-    return sorted(unique.values(),
-                  key=lambda row: (int(row[0][1:]), row[1], row[2], sorted(row[3].items()), str(row[4])))
+    return out
+
+
+def _grouped(rows: list[tuple[str, str, str, dict[str, Any], Node]]
+             ) -> list[tuple[str, str, str, dict[str, Any], list[Node]]]:
+    """One row per statement (item, property, value, qualifiers) with every fact stating it, sorted."""
+    facts: dict[tuple[str, str, str, tuple[tuple[str, Any], ...]], set[Node]] = {}
+    for item, prop, value, qualifiers, fact in rows:
+        facts.setdefault((item, prop, value, tuple(sorted(qualifiers.items()))), set()).add(fact)
+    return [(item, prop, value, dict(qualifiers), sorted(found, key=str))
+            for (item, prop, value, qualifiers), found in sorted(
+                facts.items(), key=lambda entry: (int(entry[0][0][1:]), *entry[0][1:3], entry[0][3]))]
 
 
 def _head_property(kg: KnowledgeGraph, office: Any) -> str | None:
@@ -96,8 +117,8 @@ def compare(kg: KnowledgeGraph) -> list[Comparison]:
     snapshot = load_snapshot(kg.layout)
     items = snapshot["items"]
     rows: list[Comparison] = []
-    for item, prop, value, _qualifiers, fact in candidate_statements(kg):
-        where = short(fact) or ""
+    for item, prop, value, _qualifiers, facts in stated_by(kg):
+        where = ", ".join(short(fact) or "" for fact in facts)
         if item not in items:
             rows.append(Comparison("not recorded", item, prop, value, f"{where}; run 'afkg link refresh'"))
         elif value in statement_values(items, item, prop):

@@ -51,25 +51,40 @@ KIND_CLASSES = {
 # --- recorded knowledge -----------------------------------------------------------------
 
 def reference_ids(layout: Layout) -> dict[str, tuple[str, str]]:
-    """The checked identifiers: id -> (label, kind). A missing column, a short row or a
-    byte that is not UTF-8 is a one-line InputError naming the file and line."""
-    path = layout.wikidata_dir / "reference-ids.tsv"
-    name = layout.display(path)
+    """The checked identifiers: id -> (label, kind), from ``data/wikidata/reference-ids.tsv`` and
+    each data folder's own ``wikidata-ids.tsv``. A missing column, a short row, a byte that is not
+    UTF-8, or one id listed twice with another label or kind is a one-line InputError naming the
+    file and line."""
+    checked: dict[str, tuple[str, str]] = {}
+    where: dict[str, str] = {}
+    for path in layout.wikidata_id_files():
+        name = layout.display(path)
+        for number, item, entry in _id_table(path, name):
+            if item in checked and checked[item] != entry:
+                raise InputError(f"{name}:{number}: {item} is listed as {entry[0]!r} ({entry[1]}) here and as "
+                                 f"{checked[item][0]!r} ({checked[item][1]}) in {where[item]}")
+            checked.setdefault(item, entry)
+            where.setdefault(item, f"{name}:{number}")
+    return checked
+
+
+def _id_table(path: Path, name: str) -> list[tuple[int, str, tuple[str, str]]]:
+    """The rows of one table of checked identifiers: (line, id, (label, kind))."""
     text = read_text(path, MAX_TABLE_BYTES, name)
     rows = csv.reader(io.StringIO(text, newline=""), delimiter="\t")
     header = next(rows, None)
     if header is None or not {"id", "label", "kind"} <= set(header):
         raise InputError(f"{name}:1: the header must name the columns id, label and kind")
     columns = {column: header.index(column) for column in ("id", "label", "kind")}
-    checked: dict[str, tuple[str, str]] = {}
+    found: list[tuple[int, str, tuple[str, str]]] = []
     for number, row in enumerate(rows, 2):
         if not row or not any(cell.strip() for cell in row):
             continue
         if len(row) <= max(columns.values()):
             raise InputError(f"{name}:{number}: {len(row)} columns, expected at least {max(columns.values()) + 1}")
         if row[columns["id"]]:
-            checked[row[columns["id"]]] = (row[columns["label"]], row[columns["kind"]])
-    return checked
+            found.append((number, row[columns["id"]], (row[columns["label"]], row[columns["kind"]])))
+    return found
 
 
 def snapshot_path(layout: Layout) -> Path:

@@ -56,12 +56,15 @@ LANES = ("Rule and occupation", "Ties", "Visits", "Events")
 
 
 def timeline_items(result: SelectResult, lanes_of: dict[str, str]) -> list[TimelineItem]:
-    """The rows that have a readable date, each with its lane (``lanes_of`` maps an item's IRI to its lane)."""
+    """The rows that have a readable date, each with its lane (``lanes_of`` maps an item's IRI to its lane).
+    The query has a row per relation that states an item; an item several relations state is drawn once."""
     items = []
+    seen: set[str] = set()
     for row in result.rows:
         start = year_of(row["date"].value) if "date" in row else None
-        if start is None or "item" not in row:
+        if start is None or "item" not in row or row["item"].value in seen:
             continue
+        seen.add(row["item"].value)
         end = year_of(row["end"].value) if "end" in row else None
         items.append(TimelineItem(
             item=row["item"], label=row["label"].value if "label" in row else row["item"].value,
