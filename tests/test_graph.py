@@ -9,7 +9,8 @@ from afkg.graph import Layout, default_layout, load, parse_turtle
 
 
 def test_load_reads_every_data_file(kg, layout):
-    assert [p.name for p in layout.data_files()] == sorted(p.name for p in (layout.data_dir / "albania-france").glob("*.ttl"))
+    expected = [p for folder in ("albania-france", "shared") for p in sorted((layout.data_dir / folder).glob("*.ttl"))]
+    assert layout.data_files() == expected
     assert len(kg.data) > 500 and len(kg.ontology) > 500
     assert set(kg.sources.values()) == {layout.data_dir / "albania-france" / "source.txt"}
 

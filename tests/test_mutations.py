@@ -136,7 +136,7 @@ MUTATIONS = [
     ("a section made a subsection of the wrong one", ("add", "sec:see-also", "afkg:parentSection", "sec:history"),
      "provenance"),
     ("a parent section after its subsection", ("add", "sec:history", "afkg:parentSection", "sec:see-also"),
-     "SectionShape"),
+     "SubsectionShape"),
     ("a topic as a cause", ("set", "fact:france-opposed-albanian-aims-1912", "afkg:cause", "topic:energy"), "FactShape"),
     ("a start precision without a start", ("add", VISIT, "afkg:startPrecision", "kind:day"), "DatedShape"),
     ("an end precision the end does not fit", ("add", "fact:anjou-rule-of-albania", "afkg:endPrecision", "kind:day"),
@@ -304,5 +304,7 @@ def test_the_loaded_project_path_agrees_with_the_reference(kg, tmp_path, name, e
     if expected != "provenance":
         assert reference, f"{name}: the reference engine reports nothing"
     assert fast == reference
-    assert sorted(validate(loaded).results, key=result_key) == sorted(report_of(kg, name, edit).results,
-                                                                      key=result_key)
+    # the folder rules (check "reference") need the files a project was loaded from; an in-memory
+    # graph has none, so they are compared in tests/test_references.py instead
+    assert sorted((r for r in validate(loaded).results if r.check != "reference"), key=result_key) == \
+        sorted(report_of(kg, name, edit).results, key=result_key)

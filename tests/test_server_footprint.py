@@ -151,6 +151,15 @@ def test_a_store_without_a_stamp_is_refused(stored):
     assert f"afkg build --store {store}" in result.output
 
 
+def test_a_broken_stored_query_still_stops_the_server_from_starting(project_copy):
+    """The stored queries are read where the workers are forked from; their errors are the server's."""
+    (project_copy / "queries" / "broken.rq").write_text("#+ summary: [unclosed\nSELECT * WHERE { ?s ?p ?o }\n",
+                                                       encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--root", str(project_copy), "serve", "--port", "0"])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"afkg: error: {project_copy / 'queries' / 'broken.rq'}:1: bad YAML in header")
+
+
 # --- the workers share one store ---------------------------------------------------------------------
 
 def test_workers_forked_from_the_files_share_the_store_and_are_the_servers_children():

@@ -257,7 +257,7 @@ def test_a_kind_the_data_adds_is_a_fact_kind_like_the_others(invented):
                  'afkg:start "1917-06-23"^^xsd:date ; afkg:startPrecision kind:year ;', "afsh:PrecisionShape",
                  "The afkg:start 1917-06-23 does not fit its precision kind:year", id="start precision"),
     pytest.param('afkg:end "1920"^^xsd:gYear ; afkg:endPrecision kind:year ;', 'afkg:end "1920"^^xsd:gYear ;',
-                 "afsh:DatedShape", "The afkg:end has no precision", id="end without precision"),
+                 "afsh:DatedShape", "afkg:end takes afkg:endPrecision, or else afkg:precision", id="end without precision"),
     pytest.param("""fact:ada-north-president a afkg:Standing ; afkg:kind kind:office-holding ;""",
                  """fact:ada-north-president a afkg:Standing ; afkg:kind kind:leadership ;""", "afsh:VisitShape",
                  "is not held by the visitor (no office holding says so)", id="undated visit, no holding"),
@@ -368,7 +368,7 @@ def test_a_parent_must_come_before_its_subsection(tmp_path):
     found = report(tmp_path, edited("""afkg:sectionOrder 4 ;
     afkg:parentSection sec:history ;""", """afkg:sectionOrder 4 ;
     afkg:parentSection sec:people ;"""))
-    assert any(r.shape == "afsh:SectionShape" and "comes after its subsection" in r.message for r in found.results)
+    assert any(r.shape == "afsh:SubsectionShape" and "comes after its subsection" in r.message for r in found.results)
     assert any(r.check == "provenance" and "under 'History'" in r.message for r in found.results), found.text()
 
 

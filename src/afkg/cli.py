@@ -15,11 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 # Importing click (and the standard modules it needs) makes tens of thousands of objects, none of them
 # garbage: the collector's passes over them while it imports cost every command a millisecond or two.
+# So it is paused meanwhile, and the objects then move to the oldest generation without a pass (a
+# freeze, then a thaw; skipped when the program froze objects of its own, which the thaw would release).
 _collecting = gc.isenabled()
 gc.disable()
 try:
     import click
 finally:
+    if not gc.get_freeze_count():
+        gc.freeze()
+        gc.unfreeze()
     if _collecting:
         gc.enable()
 
@@ -134,6 +139,13 @@ class AfkgGroup(click.Group):
         sys.exit(outcome if isinstance(outcome, int) else 0)
 
 
+_nothing_to_finalize = True
+"""Whether the process holds nothing that the interpreter's shutdown must finalize (an open file to
+flush, a store to close, a thread to join): true until a command starts (``--help``, ``--version``, a
+usage error), and again once a bounded query has written its answer (``query run``, ``query exec``).
+:func:`main` then ends the process at once (:func:`_exit_now`)."""
+
+
 @click.group(cls=AfkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--root",
@@ -147,6 +159,8 @@ class AfkgGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, root: str | None) -> None:
     """afkg: a knowledge graph of a bilateral relation, with provenance for every fact."""
+    global _nothing_to_finalize
+    _nothing_to_finalize = False  # a command runs: it may leave files, stores or threads to the shutdown
     ctx.obj = Session(root)
 
 
@@ -461,6 +475,8 @@ def _run_bounded_query(session: Session, load: Any, params: tuple[str, ...], fmt
     _emit(text, output)
     if truncated:
         click.echo(f"afkg: warning: results truncated to {max_rows} rows (--max-rows)", err=True)
+    global _nothing_to_finalize
+    _nothing_to_finalize = True  # the child is reaped, its scratch file closed, the output written
 
 
 @cli.group(cls=AfkgGroup)
@@ -780,11 +796,41 @@ def push_command(session: Session, store: str | None, update_endpoint: str | Non
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``afkg`` console script: the process ends with it (it always exits, and
-    freezes the garbage collector's objects first; an embedding program calls ``cli.main``)."""
+    freezes the garbage collector's objects first; an embedding program calls ``cli.main``). Given
+    ``argv``, it raises SystemExit as click does, for a caller that goes on after it."""
     try:
         cli.main(args=argv, prog_name="afkg")
+    except SystemExit as stop:
+        if argv is None and _nothing_to_finalize:
+            _exit_now(stop.code)  # returns when the process must end the interpreter's own way
+        raise
     finally:
         # The process ends here, and Python's shutdown would scan every object the imports made
         # for garbage cycles: milliseconds of a short command's run. Frozen, they are skipped; they are
         # still freed as the modules are cleared, atexit handlers still run, output is still flushed.
         gc.freeze()
+
+
+def _exit_now(code: Any) -> None:
+    """End the process with exit status ``code`` as the interpreter would (atexit functions, then the
+    standard streams flushed), but without its shutdown, which frees the objects of every imported
+    module one by one: about 4 ms of a 70 ms query run. For a process that holds nothing else to
+    finalize (:data:`_nothing_to_finalize`). Returns, leaving the exit to the interpreter, when the code
+    is a message to print or out of range, when another thread runs, under ``python -i``, or when a
+    standard stream cannot be flushed (the interpreter then reports it as it always does)."""
+    status = 0 if code is None else code
+    if type(status) not in (int, bool) or not 0 <= status <= 255 or sys.flags.inspect:
+        return
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return
+    import atexit  # only here: the functions registered so far run, as at any exit
+
+    atexit._run_exitfuncs()
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(int(status))

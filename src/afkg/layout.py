@@ -121,10 +121,25 @@ class Layout(Frozen):
     def display(self, path: Path) -> str:
         """``path`` relative to the project root when it lies inside it."""
         for resolve in (os.path.abspath, os.path.realpath):  # the costly realpath only when needed
-            candidate, root = Path(resolve(path)), Path(resolve(self.root))
-            if candidate.is_relative_to(root):
-                return str(candidate.relative_to(root))
+            candidate, root = resolve(path), resolve(self.root)
+            shown = _relative(candidate, root)
+            if shown is not None:
+                return shown
         return str(path)
+
+
+def _relative(candidate: str, root: str) -> str | None:
+    """``str(Path(candidate).relative_to(root))`` for two normalised absolute paths, or None when
+    ``candidate`` does not lie in ``root``. On strings: a file read by a command is shown through
+    :meth:`Layout.display`, and building paths to compare them cost a cold start more than reading."""
+    if not candidate.startswith("/") or not root.startswith("/") or candidate.startswith("//") or root.startswith("//"):
+        path, base = Path(candidate), Path(root)  # a form the string rules below do not cover
+        return str(path.relative_to(base)) if path.is_relative_to(base) else None
+    if candidate == root:
+        return "."
+    if root == "/":
+        return candidate[1:]
+    return candidate[len(root) + 1:] if candidate.startswith(root + "/") else None
 
 
 PROJECT_MARKER = Path("ontology") / "afkg.ttl"

@@ -77,13 +77,13 @@ def reference_problems(project: Project) -> list[ReferenceProblem]:
                 f"(mint a relation's own facts and entities under its name; describe what several relations "
                 f"mention once, in data/{SHARED_FOLDER}/).")))
     for (name, iri), (folder, _) in sorted(used.items()):
-        places = described.get(iri)
-        if not places:
+        owned = described.get(iri)
+        if not owned:
             problems.append(ReferenceProblem(iri, name, (
                 f"Used in {name} but described nowhere (no data file gives it an rdf:type): describe it in that "
                 f"folder, or in data/{SHARED_FOLDER}/ if several relations mention it.")))
             continue
-        owners = {owner for owner, _ in places}
+        owners = {owner for owner, _ in owned}
         if folder in owners or (SHARED_FOLDER in owners and folder != SHARED_FOLDER):
             continue
         if folder == SHARED_FOLDER:
@@ -91,7 +91,7 @@ def reference_problems(project: Project) -> list[ReferenceProblem]:
         else:
             rule = f"a relation folder may use only what it or data/{SHARED_FOLDER}/ describes"
         problems.append(ReferenceProblem(iri, name, (
-            f"Used in {name} but described only in {places[0][1]}, another relation's folder: {rule}; "
+            f"Used in {name} but described only in {owned[0][1]}, another relation's folder: {rule}; "
             f"move its description to data/{SHARED_FOLDER}/.")))
     problems.sort(key=lambda p: (p.file, p.iri, p.message))
     return problems

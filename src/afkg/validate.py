@@ -722,7 +722,7 @@ def section_paths(rows: list[dict[str, Node]]) -> dict[Node, SectionPath]:
             current = parent_of.get(current)
         resolved = current is None or current in paths
         links = chain + ([current] if current is not None and resolved else [])
-        if not resolved or any(document_of[a] != document_of[b] for a, b in zip(links, links[1:])):
+        if not resolved or any(document_of[a] != document_of[b] for a, b in zip(links, links[1:], strict=False)):
             broken.update(chain)
             continue
         above = paths[current] if current is not None else ()
@@ -805,7 +805,8 @@ def quote_results(kg: KnowledgeGraph) -> list[Result]:
             message = f"The section label is not a heading of {shown} (headings: {', '.join(map(_shown, headings))})."
             found = next((p for p in headings if p[-1] == str(label)), None)
             if found is not None and len(found) > 1:
-                message += f" {str(label)!r} is a heading under {_shown(found[:-1])!r}: make that its afkg:parentSection."
+                message += (f" {str(label)!r} is a heading under {_shown(found[:-1])!r}: "
+                            "make that its afkg:parentSection.")
             elif found is not None:
                 message += f" {str(label)!r} is a heading at the top level: drop its afkg:parentSection."
             results.append(Result(

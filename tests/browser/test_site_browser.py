@@ -246,7 +246,7 @@ def test_query_form_works_without_javascript(browser, base_url, artefacts):
         visit.page.fill("#param-year", "2024")
         visit.page.get_by_role("button", name="Run").click()
         visit.page.wait_for_load_state("load")
-        assert urlsplit(visit.page.url).query == "year=2024&exporter="
+        assert urlsplit(visit.page.url).query == "relation=&year=2024&exporter="
         rows = visit.page.locator("#results tbody tr")
         assert rows.count() == 2
         assert visit.page.get_by_role("link", name="Permalink").get_attribute("href") == \

@@ -195,7 +195,7 @@ def parse_select(body: Any, where: str, max_rows: int) -> SelectResult:
             raise NetworkError(f"malformed answer from {where}: a row binds a variable not in the head")
         rows.append({var: _json_term(binding[var], where) for var in variables if var in binding})
     result = SelectResult(list(variables), rows)
-    result.truncated = len(bindings) > max_rows  # type: ignore[attr-defined]
+    result.truncated = len(bindings) > max_rows
     return result
 
 

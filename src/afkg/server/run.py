@@ -71,7 +71,7 @@ def serve(config: ServerConfig, host: str, port: int, *, forwarded_allow_ips: st
     sock = _listen(host, port)
     service = None
     try:
-        service = Service.load(config)  # the workers' store is being built meanwhile: import the rest now
+        service = Service.load(config)  # uvicorn and the application are imported once the graph is checked
         import uvicorn
 
         from afkg.server.application import create_app

@@ -47,17 +47,17 @@ class Service:
                 stamp = check_stamp(config.store, layout)
                 counts = {name: int(count) for name, count in stamp["graphs"].items()
                           if name in (ONTOLOGY_GRAPH, DATA_GRAPH)}
-            counts, kg, queries = cls._read(config, layout, counts)
+            counts, kg, queries = cls._read(config, layout, counts, pool)
         except BaseException:
             pool.close()
             raise
         return cls(config=config, layout=layout, queries=queries, counts=counts, pool=pool, kg=kg)
 
     @staticmethod
-    def _read(config: ServerConfig, layout: Layout, counts: dict[str, int] | None) -> tuple[
+    def _read(config: ServerConfig, layout: Layout, counts: dict[str, int] | None, pool: QueryPool) -> tuple[
             dict[str, int], KnowledgeGraph | None, dict[str, StoredQuery]]:
-        """The graphs' sizes, the project (validated) when served from its files, and the stored queries."""
-        from afkg.query.catalogue import Catalogue
+        """The graphs' sizes, the project (validated) when served from its files, and the stored queries
+        (read by the process the workers are forked from, which needs them too)."""
         from afkg.server.store import DATA_GRAPH, ONTOLOGY_GRAPH
 
         kg = None
@@ -74,7 +74,7 @@ class Service:
                                     f"{'s' if count != 1 else ''}); run 'afkg validate' for the report")
             counts = {name: count for name, count in graph_counts(kg.store).items()
                       if name in (ONTOLOGY_GRAPH, DATA_GRAPH)}
-        queries = {q.name: q for q in Catalogue(layout).all()}
+        queries = {q.name: q for q in pool.catalogue()}
         return counts, kg, queries
 
     def start(self) -> None:

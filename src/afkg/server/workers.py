@@ -175,16 +175,19 @@ class _Prepared:
     """The zygote's :class:`afkg.server.execution.Worker` (over the shared store, or an empty one)."""
     shared: bool
     """Whether ``worker`` holds the store the workers query (else each opens ``--store`` itself)."""
+    queries: list[Any]
+    """The stored queries, read and checked once (the server gets them too)."""
 
 
 def _prepare(spec: WorkerSpec) -> _Prepared:
-    """Import what a query needs, build the shared store (from the project's files) and run a first
-    query, so that no worker and no client pays for it."""
+    """Import what a query needs, build the shared store (from the project's files), run a first
+    query and read the stored queries, so that no worker and no client pays for it."""
     from pathlib import Path
 
     import pyoxigraph as ox
 
     from afkg.layout import Layout
+    from afkg.query.catalogue import Catalogue
     from afkg.server.execution import Worker
     from afkg.server.store import load_files
 
@@ -193,7 +196,18 @@ def _prepare(spec: WorkerSpec) -> _Prepared:
     store = load_files(layout) if shared else ox.Store()
     worker = Worker(layout, store, spec.allow_service)
     worker.handle(dict(_WARM_UP))
-    return _Prepared(layout, worker, shared)
+    queries = Catalogue(layout).all()  # the guard's grammar is loaded by now; the workers inherit the checks
+    worker.stored.update({query.name: query for query in queries})
+    return _Prepared(layout, worker, shared, queries)
+
+
+def _error_message(exc: AfkgError) -> dict[str, Any]:
+    """How the zygote reports an error to the server: the error itself if it survives pickling."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return {"error": str(exc), "exception": exc}
+    except Exception:
+        return {"error": str(exc), "exit_code": exc.exit_code}
 
 
 def zygote_main(conn: Connection, spec: WorkerSpec) -> None:
@@ -210,12 +224,12 @@ def zygote_main(conn: Connection, spec: WorkerSpec) -> None:
         prepared = _prepare(spec)
     except AfkgError as exc:
         with contextlib.suppress(OSError):
-            _send(control, {"error": str(exc)})
+            _send(control, _error_message(exc))
         return
     gc.collect()
     gc.freeze()  # the collector then leaves the inherited objects (and their pages) alone in the workers
     try:
-        _send(control, {"ready": True})
+        _send(control, {"ready": True, "queries": prepared.queries})
     except OSError:
         return
     while True:
@@ -308,6 +322,7 @@ def worker_loop(sock: socket.socket, spec: WorkerSpec, prepared: _Prepared) -> N
 
         try:
             worker = Worker(prepared.layout, open_store(str(spec.store)), spec.allow_service)
+            worker.stored.update(prepared.worker.stored)
             worker.handle(dict(_WARM_UP))
         except AfkgError as exc:
             with contextlib.suppress(OSError):
@@ -390,6 +405,8 @@ class Zygote:
         parent.close()
         self._lock = threading.Lock()
         self.ready = False
+        self.queries: list[Any] = []
+        """The stored queries the zygote read."""
 
     def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
         """Block until the zygote has built the store; an InputError if it could not."""
@@ -405,7 +422,12 @@ class Zygote:
                 from None
         if "error" in message:
             self.close()
-            raise InputError(message["error"])
+            if isinstance(message.get("exception"), AfkgError):
+                raise message["exception"]
+            error = InputError(message["error"])
+            error.exit_code = int(message.get("exit_code", error.exit_code))
+            raise error
+        self.queries = list(message.get("queries") or [])
         self.ready = True
 
     @property
@@ -689,6 +711,10 @@ class QueryPool:
                     self._zygote = None
                     raise
             return self._zygote
+
+    def catalogue(self) -> list[Any]:
+        """The stored queries, as the zygote read and checked them (waiting for it if need be)."""
+        return self._ready_zygote().queries
 
     def _new_worker(self) -> WorkerProcess:
         """A new worker, ready; an AfkgError if it cannot be had."""
