@@ -5,16 +5,35 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
-from afkg.graph import KnowledgeGraph, Layout, load
-from afkg.namespaces import PREFIXES
+# Compiled bytecode is cached even where the shell sets PYTHONDONTWRITEBYTECODE: without it, every
+# xdist worker re-runs pytest's assertion rewriting on every test module (about 10 s of collection)
+# and every afkg subprocess a test starts compiles the package again. Set before the package and
+# the test modules are imported, and inherited by those subprocesses.
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+from afkg.graph import KnowledgeGraph, Layout, load  # noqa: E402
+from afkg.namespaces import PREFIXES  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
+
+
+def with_made_up_pairs(root: Path) -> Path:
+    """``root`` made a copy of the project with the made-up relations of tests/pairs/ added as
+    data folders beside albania-france (three relations in all)."""
+    for name in ("ontology", "data", "queries"):
+        shutil.copytree(PROJECT / name, root / name)
+    for pair in sorted((PROJECT / "tests" / "pairs").iterdir()):
+        if pair.is_dir():
+            shutil.copytree(pair, root / "data" / pair.name)
+    return root
 
 
 _OWN_CACHE = pytest.StashKey[str]()

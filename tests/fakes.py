@@ -1,9 +1,11 @@
-"""Local stand-ins for remote services: an HTTP server on 127.0.0.1 that answers
-with whatever a test scripts, and records every request it receives."""
+"""Local stand-ins for remote services on 127.0.0.1: an HTTP server that answers
+with whatever a test scripts and records every request it receives, and a server
+that sends its answer's body one byte at a time."""
 
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -70,6 +72,7 @@ class FakeServer:
 
             do_GET = _handle
             do_POST = _handle
+            do_PUT = _handle
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -77,7 +80,8 @@ class FakeServer:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        daemon=True)
 
     def __enter__(self) -> FakeServer:
         self._thread.start()
@@ -86,3 +90,76 @@ class FakeServer:
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class Trickle:
+    """A server that reads each request whole, sends the headers of a 200 answer at once, then
+    one byte of its body every ``pause`` seconds (``size`` of them), however long that takes.
+
+    With ``pause`` just under a client's timeout, no single read waits long enough to time out:
+    only a total deadline ends the request in time."""
+
+    def __init__(self, pause: float, size: int = 100, content_type: str = "application/json") -> None:
+        self.pause = pause
+        self.size = size
+        self.content_type = content_type
+        self.requests = 0
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(5)
+        self._listener.settimeout(0.05)
+        self._stop = threading.Event()
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _read_request(self, conn: socket.socket) -> None:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value.strip())
+        while len(body) < length:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            body += chunk
+
+    def _answer(self, conn: socket.socket) -> None:
+        try:
+            conn.settimeout(10)
+            self._read_request(conn)
+            self.requests += 1
+            conn.sendall(f"HTTP/1.1 200 OK\r\nContent-Type: {self.content_type}\r\n"
+                         f"Content-Length: {self.size}\r\n\r\n".encode("ascii"))
+            for _ in range(self.size):
+                if self._stop.wait(self.pause):
+                    break
+                conn.sendall(b" ")
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def __enter__(self) -> Trickle:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self._listener.close()

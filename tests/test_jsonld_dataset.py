@@ -52,6 +52,7 @@ def project_context(kg: KnowledgeGraph) -> dict:
     return load_context(kg.layout.context_file)
 
 
+@pytest.mark.sample(2)
 @pytest.mark.parametrize("options", VARIANTS, ids=lambda o: "-".join(o.values()) or "compact")
 def test_article_export_is_byte_identical_to_the_nquads_path(kg, project_context, options):
     triples = project_triples(kg)

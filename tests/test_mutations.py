@@ -249,7 +249,7 @@ def test_mutation_is_reported_by_the_right_shape(kg, name, edit, expected):
         assert any(r.shape == f"afsh:{expected}" for r in report.results), report.text()
 
 
-@pytest.mark.sample(4)
+@pytest.mark.sample(2)
 @pytest.mark.parametrize(("name", "edit", "expected"), cases(MUTATIONS))
 def test_engines_agree_on_the_mutation(kg, name, edit, expected):
     """rudof (with the SPARQL constraints run once over a store) reports exactly what pySHACL does:
@@ -291,7 +291,7 @@ def _loaded_with(kg: KnowledgeGraph, edit, root) -> KnowledgeGraph:
     return load(Layout(root))
 
 
-@pytest.mark.sample(3)
+@pytest.mark.sample(1)
 @pytest.mark.parametrize(("name", "edit", "expected"), cases(MUTATIONS)[::2])
 def test_the_loaded_project_path_agrees_with_the_reference(kg, tmp_path, name, edit, expected):
     """A loaded project is validated without rdflib graphs (its parsed triples and a store; see

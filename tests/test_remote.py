@@ -9,10 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from afkg.cli import cli
-from afkg.endpoint import Credentials, sparql_term
 from afkg.errors import NetworkError, QueryError, SparqlSyntaxError, UsageError
+from afkg.http_client import Credentials
 from afkg.publish.push import push, updates
 from afkg.query.remote import DEFAULT_GRAPHS, RemoteEngine, remote_text, where_group
+from afkg.query.sparql_terms import sparql_term
 from afkg.query.terms import Term
 
 from conftest import PROJECT

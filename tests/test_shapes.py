@@ -353,6 +353,7 @@ def twins() -> list:
             for index, case in enumerate(CASES)]
 
 
+@pytest.mark.sample(6)
 @pytest.mark.parametrize(("shape", "valid", "invalid", "message"), twins())
 def test_shape_accepts_valid_and_rejects_invalid(kg, shape, valid, invalid, message):
     good = _results(kg, valid, "rudof")

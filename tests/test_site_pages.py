@@ -275,7 +275,7 @@ def test_a_runner_given_to_the_site_runs_the_queries(kg):
 
 # --- home, pictures, editor, files --------------------------------------------------------------
 
-def test_home_shows_dataset_sources_relations_sections_and_downloads(site):
+def test_home_shows_dataset_sources_relations_and_downloads(site):
     page = html(site, "/")
     triples = site.void.value(URIRef("https://w3id.org/afkg/resource/dataset"),
                               URIRef("http://rdfs.org/ns/void#triples"))
@@ -283,16 +283,25 @@ def test_home_shows_dataset_sources_relations_sections_and_downloads(site):
     assert "https://creativecommons.org/licenses/by-sa/4.0/" in page.links
     assert "https://en.wikipedia.org/wiki/Albania%E2%80%93France_relations" in page.links
     assert "/resource/Albania-France_relations" in page.links
-    assert "/source/albania-france" in page.links
+    assert "/source/albania-france" in page.links and "/relation/albania-france" in page.links
+    # the infobox: "Party1: Albania", "Party2: France"
+    assert "/resource/Albania" in page.links and "/resource/France" in page.links
+    for name in ("afkg.ttl", "afkg.nt", "afkg.jsonld", "afkg.rdf", "afkg.trig", "afkg.nq", "void.ttl"):
+        assert f"/dist/{name}" in page.links
+    for target in ("/timeline", "/trade", "/queries", "/sparql", "/ontology"):
+        assert target in page.links
+    assert page.find("form", action="/search", role="search") and page.find("input", name="q")
+
+
+def test_relation_page_shows_each_section_with_its_facts(site):
+    page = html(site, "/relation/albania-france")
     for section in ("Infobox", "History", "Economic relations", "High Level Visits", "Resident diplomatic missions"):
         assert section in page.text
     assert "/resource/" + FLOW in page.links
     # the infobox and the missions section give things, not facts: "Mission2: Embassy of France , Tirana"
     assert "/resource/Embassy_of_France_in_Tirana" in page.links
-    for name in ("afkg.ttl", "afkg.nt", "afkg.jsonld", "afkg.rdf", "afkg.trig", "afkg.nq", "void.ttl"):
-        assert f"/dist/{name}" in page.links
-    for target in ("/timeline", "/trade", "/queries", "/sparql", "/ontology"):
-        assert target in page.links
+    assert "/source/albania-france" in page.links and "/resource/Albania-France_relations" in page.links
+    assert site.get("/relation/no-such-pair").status == 404
 
 
 def test_downloads_are_the_export(site):
@@ -304,21 +313,38 @@ def test_downloads_are_the_export(site):
     assert site.get("/dist/secrets.txt").status == 404
 
 
-def test_timeline_has_one_mark_per_dated_row_linked_to_its_page(site):
+def layout_svg(body: str, kind: str, layout: str = "wide") -> str:
+    """The SVG of picture ``kind`` laid out for one width (the page holds one per width)."""
+    found = re.findall(rf'<svg class="{kind} {layout}".*?</svg>', body, re.S)
+    assert len(found) == 1, (kind, layout, len(found))
+    return found[0]
+
+
+@pytest.mark.parametrize("layout", ["narrow", "medium", "wide"])
+def test_timeline_has_one_mark_per_item_linked_to_its_page(site, layout):
     rows = site.run(site.catalogue.get("timeline"), {}).rows
-    body = site.get("/timeline").body.decode()
-    assert body.count('<g class="mark ') == len(rows)
-    anjou = re.search(r'<a href="([^"]+)"><g class="mark period rule"><title>Rule of the Anjous', body)
+    svg = layout_svg(site.get("/timeline").body.decode(), "timeline", layout)
+    undated = svg.count('class="mark undated relationships"')
+    # a mark per dated row, and one per relationship the article gives no date for
+    assert undated == 6
+    assert svg.count('<g class="mark ') == len({row["item"].value for row in rows}) + undated
+    anjou = re.search(r'<a href="([^"]+)"><g class="mark period rule"><title>Rule of the Anjous', svg)
     assert anjou and anjou.group(1) == "/resource/fact/anjou-rule-of-albania"
-    assert body.count('class="mark point visits"') == 2  # Macron's visits, late 2024 and 2025
+    assert svg.count('class="mark point visits"') == 2  # Macron's visits, late 2024 and 2025
+    # "since 2019": a start and no end, an open bar; "until 1920": an end alone
+    assert re.search(r'class="mark open open-end events"><title>Albania&#39;s leadership in the Western Balkans', svg)
+    assert re.search(r'class="mark open open-start rule"><title>French occupation of Southeastern Albania', svg)
 
 
 def test_trade_chart_has_the_two_flows_and_the_balance_of_2024(site):
     body = site.get("/trade").body.decode()
-    flows = re.findall(r'<g class="mark flow[^"]*"><title>([^<]+)</title>', body)
-    assert sorted(flows) == ["Albania to France, 2024: 16.1 million EUR", "France to Albania, 2024: 22.8 million EUR"]
-    balances = re.findall(r'<g class="mark balance"><title>([^<]+)</title>', body)
-    assert balances == ["Balance of France with Albania, 2024: 6.7 million EUR (exports minus imports)"]
+    for layout in ("narrow", "medium", "wide"):
+        svg = layout_svg(body, "trade", layout)
+        flows = re.findall(r'<g class="mark flow[^"]*"><title>([^<]+)</title>', svg)
+        assert sorted(flows) == ["Albania to France, 2024: 16.1 million EUR",
+                                 "France to Albania, 2024: 22.8 million EUR"]
+        balances = re.findall(r'<g class="mark balance"><title>([^<]+)</title>', svg)
+        assert balances == ["Balance of France with Albania, 2024: 6.7 million EUR (exports minus imports)"]
 
 
 def test_editor_loads_only_local_assets_with_prefixes_and_examples(site):
@@ -336,10 +362,14 @@ def test_editor_loads_only_local_assets_with_prefixes_and_examples(site):
 
 
 def test_every_page_is_one_small_stylesheet_and_a_phone_viewport(site):
-    for path in ("/", "/resource/Albania", "/ontology", "/queries", "/timeline", "/trade", "/source/albania-france"):
+    for path in ("/", "/resource/Albania", "/ontology", "/queries", "/timeline", "/trade", "/source/albania-france",
+                 "/relation/albania-france", "/search", "/queries/is-member"):
         page = html(site, path)
         sheets = [a["href"] for t, a in page.tags if t == "link" and a.get("rel") == "stylesheet"]
-        assert sheets == ["/static/style.css"], path
+        assert sheets[0] == "/static/style.css", path
+        for sheet in sheets[1:]:  # a page's own small sheet, served from here
+            assert re.fullmatch(r"/static/[a-z-]+\.css", sheet), (path, sheet)
+            assert site.get(sheet).status == 200 and len(site.get(sheet).body) < 8000, (path, sheet)
         assert page.find("meta", name="viewport")
         assert page.find("main") and page.find("nav")
     assert len(site.get("/static/style.css").body) < 8000
@@ -367,8 +397,9 @@ def test_hostile_labels_are_text_and_only_web_iris_become_links(project_copy: Pa
     for path in ("/resource/Hostile", "/search"):
         body = site.get(path, {"q": "script"}).body.decode()
         assert "<script>alert" not in body and "<img" not in body
-        assert "&lt;script&gt;alert('label')&lt;/script&gt; &amp;" in body
+        assert "&lt;script&gt;alert(" in body and "&lt;/script&gt; &amp;" in body
         page = Page(body)
+        assert "<script>alert('label')</script> & \"friends\"" in page.text
         hrefs = page.links
         assert not any(h.lower().startswith(("javascript:", "data:")) for h in hrefs)
     page = Page(site.get("/resource/Hostile").body.decode())
@@ -391,7 +422,7 @@ def test_a_second_relation_gets_its_pages_and_pictures_from_data_only(project_co
     source = html(site, "/source/testland-otherland")
     assert {"introduction-1", "trade-1"} <= source.ids
     body = site.get("/trade").body.decode()
-    flows = sorted(re.findall(r'<g class="mark flow[^"]*"><title>([^<]+)</title>', body))
+    flows = sorted(set(re.findall(r'<g class="mark flow[^"]*"><title>([^<]+)</title>', body)))
     # the made-up article: in 2020 Testland exported €5 million to Otherland and imported €3 million
     assert flows == ["Albania to France, 2024: 16.1 million EUR", "France to Albania, 2024: 22.8 million EUR",
                      "Otherland to Testland, 2020: 3.0 million EUR", "Testland to Otherland, 2020: 5.0 million EUR"]

@@ -18,8 +18,8 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from afkg.cli import cli
-from afkg.endpoint import Credentials
 from afkg.graph import KnowledgeGraph, Layout
+from afkg.http_client import Credentials
 from afkg.publish.export import named_graphs
 from afkg.publish.push import push
 from afkg.query.catalogue import Catalogue, execute

@@ -54,6 +54,7 @@ def test_each_pair_is_a_chunk_and_the_copies_conform(three_pairs, one_pair_a_chu
     assert shacl_results(kg) == [] == shacl_results(kg, engine="pyshacl")
 
 
+@pytest.mark.slow
 def test_facts_across_pairs_are_judged_on_the_whole_graph(three_pairs, tmp_path, one_pair_a_chunk):
     root = tmp_path / "project"
     shutil.copytree(three_pairs, root)

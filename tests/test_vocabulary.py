@@ -233,6 +233,22 @@ def test_counts_of_people_are_numbers_a_query_can_sum(invented):
     assert [(r[0].toPython(), r[1].toPython()) for r in rows] == [(25000, 2)]
 
 
+def test_stats_count_facts_per_section_path(invented):
+    """A subsection is counted under its own path, never merged with a namesake elsewhere."""
+    from afkg.stats import compute
+    assert compute(invented).facts_per_section == {
+        "Introduction": 1, "History": 0, "History › Independence": 2, "History › Occupation": 1,
+        "People": 3, "Visits": 3,
+    }
+
+
+def test_section_paths_stop_at_a_cycle_or_a_parent_that_is_no_section():
+    from afkg.stats import section_paths
+    assert section_paths({"a": ("A", None), "b": ("B", "a"), "c": ("C", "b"), "d": ("D", "elsewhere"),
+                          "x": ("X", "y"), "y": ("Y", "x")}) == {
+        "a": "A", "b": "A › B", "c": "A › B › C", "d": "D", "x": "Y › X", "y": "X › Y"}
+
+
 def test_each_date_keeps_its_own_precision(invented):
     fact = URIRef(PREFIXES["fact"] + "northland-occupation-of-southland-coast")
     xsd = "http://www.w3.org/2001/XMLSchema#"
@@ -252,6 +268,7 @@ def test_a_kind_the_data_adds_is_a_fact_kind_like_the_others(invented):
 
 # --- each shape speaks of what the article lacks or gets wrong ---------------------------------
 
+@pytest.mark.sample(3)
 @pytest.mark.parametrize(("old", "new", "shape", "message"), [
     pytest.param('afkg:start "1917-06-23"^^xsd:date ; afkg:startPrecision kind:day ;',
                  'afkg:start "1917-06-23"^^xsd:date ; afkg:startPrecision kind:year ;', "afsh:PrecisionShape",

@@ -1,5 +1,6 @@
 """The HTTP client: no redirects followed, a total deadline, a cap on the decoded body
-(gzip bombs included), and answers whose shape is checked; all against local servers."""
+(gzip bombs included), and answers whose shape is checked; all against local servers.
+The same guarantees hold for every caller: Wikidata, federation, remote endpoints and push."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from afkg.cli import cli
-from afkg.errors import NetworkError, UsageError
-from afkg.wikidata.client import WebClient, _retry_after, check_url
+from afkg.errors import NetworkError, QueryError, UsageError
+from afkg.http_client import USER_AGENT, HttpClient, _retry_after, check_url
+from afkg.publish.push import push
+from afkg.query.remote import RemoteEngine
 
-from fakes import FakeServer, Reply
+from fakes import FakeServer, Reply, Request, Trickle
 
 
 @pytest.fixture()
@@ -26,7 +29,7 @@ def trap():
 
 def client(**kwargs):
     slept: list[float] = []
-    return WebClient(sleep=slept.append, **kwargs), slept
+    return HttpClient(sleep=slept.append, **kwargs), slept
 
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
@@ -172,3 +175,168 @@ def test_bad_api_variable_is_a_one_line_usage_error(monkeypatch):
     monkeypatch.setenv("AFKG_WIKIDATA_API", "http://[::1")
     result = CliRunner().invoke(cli, ["link", "suggest"])
     assert result.exit_code == 2 and "$AFKG_WIKIDATA_API" in result.output
+
+
+
+# --- every caller: Wikidata, federation, remote endpoints, push ----------------------------------
+
+SPARQL_JSON = {"Content-Type": "application/sparql-results+json"}
+EMPTY_RESULTS = {"head": {"vars": ["x"]}, "results": {"bindings": []}}
+
+
+def ask_wikidata(url, kg, **options):
+    with HttpClient(**options) as web:
+        return web.get_json(f"{url}/w/api.php", {"action": "wbgetentities"})
+
+
+def ask_service(url, kg, **options):
+    with HttpClient(**options) as web:
+        return web.sparql_select(f"{url}/sparql", "SELECT * WHERE { ?s ?p ?o }")
+
+
+def ask_endpoint(url, kg, **options):
+    engine = RemoteEngine(f"{url}/sparql", **options)
+    try:
+        return engine.run("SELECT ?x WHERE { ?x ?p ?o }", {})
+    finally:
+        engine.close()
+
+
+def ask_store(url, kg, **options):
+    return push(kg, store=f"{url}/store", **options)
+
+
+CALLERS = {"wikidata": ask_wikidata, "federation": ask_service, "remote": ask_endpoint, "push": ask_store}
+
+
+def success(caller):
+    """What a server answers a caller that is to succeed."""
+    if caller == "wikidata":
+        return Reply(body={"entities": {}})
+    if caller == "push":
+        return Reply(status=204)
+    return Reply(body=EMPTY_RESULTS, headers=SPARQL_JSON)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_every_caller_ends_at_the_total_deadline(kg, caller):
+    """A body whose bytes come just under the timeout apart never lets one read time out;
+    the watchdog ends the request at its total deadline all the same."""
+    before = time.monotonic()
+    if caller == "push":  # the graphs are written before the first request: time that apart
+        with FakeServer(lambda request: Reply(status=204)) as quick:
+            ask_store(quick.url, kg)
+    setup = time.monotonic() - before
+    message = r"query stopped after 1.5 s \(--timeout\)" if caller == "remote" else \
+        "127.0.0.1 did not answer within 1.5 s"
+    with Trickle(pause=1.4, content_type="application/sparql-results+json") as server:
+        start = time.monotonic()
+        with pytest.raises(QueryError if caller == "remote" else NetworkError, match=message) as caught:
+            CALLERS[caller](server.url, kg, timeout=1.5)
+        elapsed = time.monotonic() - start
+    assert "\n" not in str(caught.value)
+    assert server.requests == 1
+    # per read, it would end at the second byte, 2.8 s in
+    assert elapsed < 1.5 + setup + 0.8, elapsed
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_every_caller_stops_a_gzip_bomb_at_the_cap(kg, caller):
+    bomb = gzip.compress(b" " * (20 << 20))
+    reply = Reply(body=bomb, headers={"Content-Encoding": "gzip", "Content-Type": "application/sparql-results+json"})
+    message = "the answer is larger than 16 MiB" if caller == "remote" else f"answered more than {16 << 20} bytes"
+    with FakeServer(lambda request: reply) as server:
+        with pytest.raises(QueryError if caller == "remote" else NetworkError, match=message):
+            CALLERS[caller](server.url, kg)
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_every_caller_refuses_an_encoding_it_did_not_ask_for(kg, caller):
+    reply = Reply(body=b"\x0b\x02\x80{}\x03", headers={"Content-Encoding": "br", **SPARQL_JSON})
+    with FakeServer(lambda request: reply) as server:
+        with pytest.raises(NetworkError, match="unsupported Content-Encoding 'br'"):
+            CALLERS[caller](server.url, kg)
+        assert server.requests[0].headers["Accept-Encoding"] == "gzip, deflate"
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_every_caller_follows_no_redirect(trap, kg, caller):
+    with FakeServer(lambda request: Reply(status=307, headers={"Location": f"{trap.url}/steal"})) as server:
+        with pytest.raises(NetworkError, match=f"HTTP 307 \\(a redirect to {trap.url}/steal\\); "
+                                               "redirects are not followed"):
+            CALLERS[caller](server.url, kg)
+        assert len(server.requests) == 1
+    assert trap.requests == []
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_every_caller_waits_as_retry_after_asks(kg, caller):
+    busy = iter([Reply(status=503, headers={"Retry-After": "2"}), Reply(status=429, headers={"Retry-After": "soon"})])
+
+    def respond(request: Request) -> Reply:
+        return next(busy, None) or success(caller)
+
+    slept: list[float] = []
+    with FakeServer(respond) as server:
+        CALLERS[caller](server.url, kg, sleep=slept.append)
+    assert slept == [2.0, 5.0]
+    assert server.requests[0].body == server.requests[2].body  # the same request, sent again
+    assert {r.headers["User-Agent"] for r in server.requests} == {USER_AGENT}
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_every_caller_gives_up_when_asked_to_wait_too_long(kg, caller):
+    slept: list[float] = []
+    with FakeServer(lambda request: Reply(status=503, headers={"Retry-After": "3600"})) as server:
+        with pytest.raises(NetworkError, match=r"127.0.0.1 asks to wait 3600 s \(HTTP 503\), more than 60 s"):
+            CALLERS[caller](server.url, kg, sleep=slept.append)
+    assert slept == [] and len(server.requests) == 1
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("timeout", [0, float("nan"), float("inf")])
+def test_every_caller_checks_its_timeout_alike(kg, caller, timeout):
+    with pytest.raises(UsageError, match="--timeout must be a finite number of seconds above 0"):
+        CALLERS[caller]("http://127.0.0.1:9", kg, timeout=timeout)
+
+
+# --- URLs: one check for every option, credentials never accepted nor shown ------------------------
+
+@pytest.mark.parametrize("args", [
+    ["link", "refresh", "--api", "http://me:s3cret@127.0.0.1:9/w/api.php"],
+    ["query", "run", "trade-by-year", "--allow-service", "http://me:s3cret@127.0.0.1:9/sparql"],
+    ["query", "run", "trade-by-year", "--service-endpoint",
+     "https://query.wikidata.org/sparql=http://me:s3cret@127.0.0.1:9/sparql"],
+    ["query", "run", "trade-by-year", "--endpoint", "http://me:s3cret@127.0.0.1:9/sparql"],
+    ["push", "--store", "http://me:s3cret@127.0.0.1:9/store"],
+    ["push", "--update-endpoint", "http://me:s3cret@127.0.0.1:9/update"],
+    ["link", "refresh", "--api", "http://me:s3cret@[::1/w/api.php"],
+    ["push", "--store", "http://me:s3cret@127.0.0.1:9/a b"],
+])
+def test_credentials_in_a_url_are_refused_and_never_shown(args):
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert result.output.count("\n") == 1 and result.output.startswith("afkg: error: ")
+    assert "s3cret" not in result.output
+
+
+def test_a_bad_url_is_shown_without_its_query():
+    with pytest.raises(UsageError) as caught:
+        check_url("http://127.0.0.1:9/a b?token=t0k", "--endpoint")
+    assert "t0k" not in str(caught.value) and "'http://127.0.0.1:9/a b'" in str(caught.value)
+
+
+@pytest.mark.parametrize("caller", ["remote", "push"])
+def test_remote_and_store_urls_must_be_iris(kg, caller):
+    """httpx would send ``a b`` as ``a%20b``; the one URL check refuses it before anything is sent."""
+    with pytest.raises(UsageError, match="is not a valid URL"):
+        CALLERS[caller]("http://127.0.0.1:9/a b", kg)
+
+
+def test_a_redirect_target_is_named_without_credentials_or_query():
+    location = "http://u:s3cret@127.0.0.1:9/steal?token=t0k"
+    with FakeServer(lambda request: Reply(status=302, headers={"Location": location})) as server:
+        with pytest.raises(NetworkError, match=r"\(a redirect to http://127.0.0.1:9/steal\)") as caught:
+            ask_wikidata(server.url, None)
+    assert "s3cret" not in str(caught.value) and "t0k" not in str(caught.value)

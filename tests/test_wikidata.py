@@ -15,11 +15,11 @@ from click.testing import CliRunner
 from afkg.cli import cli
 from afkg.errors import NetworkError
 from afkg.graph import load
+from afkg.http_client import HttpClient
 from afkg.layout import Layout
 from afkg.wikidata import compare as wd_compare
 from afkg.wikidata import items as wd_items
 from afkg.wikidata import refresh as wd_refresh
-from afkg.wikidata.client import WebClient
 
 from fakes import FakeServer, Reply, Request
 
@@ -59,9 +59,9 @@ def api(layout: Layout, *, before: list[Reply] | None = None):
     return respond
 
 
-def client(**kwargs) -> tuple[WebClient, list[float]]:
+def client(**kwargs) -> tuple[HttpClient, list[float]]:
     slept: list[float] = []
-    return WebClient(sleep=slept.append, **kwargs), slept
+    return HttpClient(sleep=slept.append, **kwargs), slept
 
 
 @pytest.fixture()

@@ -660,7 +660,7 @@ def serve(session: Session, host: str, port: int, timeout: float, max_rows: int,
 # --- Wikidata links --------------------------------------------------------------------------
 
 def _api_value(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from afkg.wikidata.client import check_url
+    from afkg.http_client import check_url
 
     return None if value is None else check_url(value, "--api")
 
@@ -677,7 +677,7 @@ def _api_option(function: Any) -> Any:
 def _api(api: str | None) -> str:
     import os
 
-    from afkg.wikidata.client import check_url
+    from afkg.http_client import check_url
     from afkg.wikidata.items import API, API_ENV
 
     if api:
@@ -717,11 +717,11 @@ def link_check(session: Session) -> None:
 def link_refresh(session: Session, api: str | None, timeout: float) -> None:
     """Fetch every linked item from the Wikidata API and record it in
     data/wikidata/items.json (written only if every request succeeds)."""
-    from afkg.wikidata.client import WebClient
+    from afkg.http_client import HttpClient
     from afkg.wikidata.refresh import refresh
 
     kg = session.kg()
-    with WebClient(timeout=timeout) as client:
+    with HttpClient(timeout=timeout) as client:
         path = refresh(kg, client, api=_api(api))
         click.echo(f"Recorded {path} ({client.requests} request{'s' if client.requests != 1 else ''})")
 
@@ -732,10 +732,10 @@ def link_refresh(session: Session, api: str | None, timeout: float) -> None:
 def link_suggest(session: Session, api: str | None, timeout: float) -> None:
     """Search Wikidata for candidate items of the unlinked entities. Prints them for a
     person to confirm; nothing is written."""
-    from afkg.wikidata.client import WebClient
+    from afkg.http_client import HttpClient
     from afkg.wikidata.refresh import suggest
 
-    with WebClient(timeout=timeout) as client:
+    with HttpClient(timeout=timeout) as client:
         candidates = suggest(session.kg(), client, api=_api(api))
     for c in candidates:
         classes = ", ".join(c.instance_of) or "?"
@@ -784,7 +784,7 @@ def push_command(session: Session, store: str | None, update_endpoint: str | Non
                  timeout: float) -> None:
     """Put every named graph (ontology, shapes, data, metadata) into a SPARQL 1.1
     store, replacing what each graph held, so pushing again does not duplicate."""
-    from afkg.endpoint import Credentials
+    from afkg.http_client import Credentials
     from afkg.publish.push import push
 
     credentials = Credentials.from_options(user)
@@ -792,6 +792,76 @@ def push_command(session: Session, store: str | None, update_endpoint: str | Non
                        timeout=timeout):
         click.echo(f"Pushed <{pushed.graph}>: {pushed.triples} triples "
                    f"({pushed.requests} request{'s' if pushed.requests != 1 else ''})")
+
+
+# --- authoring a relation -------------------------------------------------------------------
+
+@cli.command("new")
+@click.argument("pair", metavar="PAIR")
+@click.option("--source", "source", required=True, type=click.Path(dir_okay=False, path_type=_Path), metavar="FILE",
+              help="The article's text: UTF-8, at most 16 MiB, with == Heading == lines (copied byte for byte).")
+@click.option("--title", required=True, metavar="TITLE", help="The article's title, such as 'X–Y relations'.")
+@click.option("--url", default=None, metavar="URL",
+              help="The article's address. Default: the English Wikipedia article of that title.")
+@click.option("--created", default=None, metavar="DATE",
+              help="The dataset's creation date, YYYY-MM-DD.  [default: today]")
+@click.pass_obj
+def new_command(session: Session, pair: str, source: Path, title: str, url: str | None, created: str | None) -> None:
+    """Write the folder data/PAIR/ from an article's text: the text, its licence, the source
+    document with its sections and subsections, and the relation between its two parties
+    (each found among the shared entities, or created). Nothing is written if the folder
+    exists or the text cannot be used (exit 2)."""
+    from afkg.authoring.scaffold import new_relation
+
+    layout = session.layout
+    done = new_relation(layout, pair, source, title, url, created)
+    sections = f"{done.sections} section{'s' if done.sections != 1 else ''}"
+    click.echo(f"Wrote {layout.display(done.folder)}/ ({', '.join(done.files)}): {sections}")
+    for party in done.parties:
+        if party.created:
+            click.echo(f"Party {party.name}: new entity <{party.iri}>, needs a Wikidata link")
+        else:
+            click.echo(f"Party {party.name}: <{party.iri}> of data/shared/")
+    if any(party.created for party in done.parties):
+        click.echo("Look for their Wikidata items with: afkg link suggest")
+
+
+@cli.command("quote")
+@click.argument("pair", metavar="PAIR")
+@click.argument("fragment", metavar="FRAGMENT")
+@click.option("--exact", is_flag=True, help="Quote the fragment itself, not the whole sentence it lies in.")
+@click.pass_obj
+def quote_command(session: Session, pair: str, fragment: str, exact: bool) -> None:
+    """Print the afkg:Passage node that quotes FRAGMENT of data/PAIR/'s text, to paste into a
+    facts file: its section found, its whole sentence quoted (or the fragment, with --exact),
+    its IRI minted from its place. Exits 1 when the fragment is not in the text or occurs in
+    several places (listed)."""
+    from afkg.authoring.names import source_namespace
+    from afkg.authoring.quote import existing_quote, quote
+
+    layout = session.layout
+    passage = quote(layout, pair, fragment, exact=exact)
+    click.echo(passage.turtle(source_namespace(pair)), nl=False)
+    before = existing_quote(layout, pair, passage)
+    if before is not None and before != passage.quote:
+        click.echo(f"afkg: note: <{passage.iri}> already quotes {before!r} in {layout.display(layout.data_dir / pair)};"
+                   " rename one of the two", err=True)
+    elif before is not None:
+        click.echo(f"afkg: note: <{passage.iri}> is already in {layout.display(layout.data_dir / pair)}", err=True)
+
+
+@cli.command("coverage")
+@click.option("--relation", default=None, metavar="PAIR", help="Only the documents of the data folder data/PAIR/.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Report format.")
+@click.pass_obj
+def coverage_command(session: Session, relation: str | None, fmt: str) -> None:
+    """Report, per source document, its sentences (infobox lines count as items), how many
+    a passage quoted by the graph overlaps, and the uncited ones with their section."""
+    from afkg.authoring.coverage import coverage, to_json, to_text
+
+    documents = coverage(session.kg(), relation)
+    click.echo(to_json(documents) if fmt == "json" else to_text(documents), nl=False)
 
 
 def main(argv: list[str] | None = None) -> None:

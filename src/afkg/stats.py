@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Literal
 
@@ -31,9 +33,10 @@ SELECT (COUNT(DISTINCT ?fact) AS ?n) WHERE {{
 """
 
 _SECTIONS = """
-SELECT ?s ?document ?title ?label ?order WHERE {
+SELECT ?s ?document ?title ?label ?order ?parent WHERE {
     ?s a afkg:ArticleSection ; rdfs:label ?label ; afkg:sectionOrder ?order ; afkg:ofDocument ?document .
     OPTIONAL { ?document dcterms:title ?title }
+    OPTIONAL { ?s afkg:parentSection ?parent }
 }
 ORDER BY ?document ?order
 """
@@ -65,8 +68,8 @@ class Stats:
     entities_per_class: dict[str, int]
     """Subjects typed with each afkg class in the data (an entity of two classes counts in both)."""
     facts_per_section: dict[str, int]
-    """Facts citing each section (a fact citing several sections counts in each); with several
-    source documents, keyed "title › section"."""
+    """Facts citing each section (a fact citing several sections counts in each), keyed by the
+    section's path ("section › subsection"); with several source documents, "title › path"."""
     facts: int
     """Distinct facts: instances of afkg:Fact or any subclass."""
     section_citations: int
@@ -98,6 +101,20 @@ class Stats:
         return json.dumps(self.__dict__, indent=2, ensure_ascii=False) + "\n"
 
 
+def section_paths(sections: Mapping[Any, tuple[str, Any]]) -> dict[Any, str]:
+    """Each section's label after its parents' ("History › Modern history"), from section ->
+    (label, parent or None); a parent that is no section, or a cycle, ends the path."""
+    paths = {}
+    for section in sections:
+        labels, seen, node = [], set(), section
+        while node in sections and node not in seen:
+            seen.add(node)
+            label, node = sections[node]
+            labels.append(label)
+        paths[section] = " › ".join(reversed(labels))
+    return paths
+
+
 def compute(kg: KnowledgeGraph) -> Stats:
     """Count triples, typed entities and facts of ``kg``, by SPARQL aggregates on its store."""
     from afkg.publish.export import distribution_names
@@ -111,7 +128,9 @@ def compute(kg: KnowledgeGraph) -> Stats:
                  for row in select_rows(kg, _PER_CLASS, (DATA_GRAPH,))}
     sections = select_rows(kg, _SECTIONS, merged)
     several = len({row["document"] for row in sections}) > 1
-    names = {row["s"]: (f"{row.get('title') or row['document']} › {row['label']}" if several else str(row["label"]))
+    paths = section_paths({row["s"]: (str(row["label"]), row.get("parent")) for row in sections})
+    names = {row["s"]: (f"{row.get('title') or row['document']} › {paths[row['s']]}" if several
+                        else paths[row["s"]])
              for row in sections}
     citing = {row["section"]: int(row["n"].toPython()) for row in select_rows(kg, _CITING, merged)}
     per_section: dict[str, int] = {}

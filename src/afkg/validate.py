@@ -10,15 +10,18 @@ heading of the text, and every passage's quote occurs in its own section.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import XSD
+from rdflib.term import Identifier
 from rdflib.util import from_n3
 
 from afkg.errors import InputError
@@ -123,7 +126,7 @@ def _expand(name: str) -> Node:
     return Literal(name)
 
 
-def _shape_name(shape: Node, shapes: Graph) -> str | None:
+def _shape_name(shape: Node | None, shapes: Graph) -> str | None:
     """The node shape a result came from, even when the property shape is a blank node."""
     if isinstance(shape, BNode):
         owner = next(shapes.subjects(SH.property, shape), None) or next(shapes.subjects(SH.sparql, shape), None)
@@ -174,18 +177,62 @@ def _run_pyshacl(data: Graph, shapes: Graph) -> Graph:
     shapes_copy = Graph()
     for triple in shapes:
         shapes_copy.add(triple)
-    _conforms, results_graph, _text = pyshacl.validate(
-        data, shacl_graph=shapes_copy, inference="none", advanced=True, allow_warnings=False,
-    )
+    with _sparql_parsed_once():
+        _conforms, results_graph, _text = pyshacl.validate(
+            data, shacl_graph=shapes_copy, inference="none", advanced=True, allow_warnings=False,
+        )
     return results_graph
 
 
-def _named_property_shapes(shapes: Graph) -> tuple[Graph, dict[URIRef, BNode]]:
+_PARSED_ONCE = threading.Lock()
+_PREPARED: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], Any] = {}
+"""SPARQL texts rdflib translated in :func:`_sparql_parsed_once` blocks, kept for the process (at
+most :data:`_MAX_PREPARED`: a shapes graph has a few dozen)."""
+_MAX_PREPARED = 512
+
+
+@contextlib.contextmanager
+def _sparql_parsed_once() -> Iterator[None]:
+    """Within this block, rdflib parses each SPARQL text once.
+
+    pySHACL hands rdflib the text of a SHACL-SPARQL constraint for every shape and focus node it
+    checks, and rdflib parses and translates it each time: three quarters of a reference run on the
+    article. Here a text is translated once (rdflib's translated queries are made for reuse: it is
+    what ``prepareQuery`` returns) and kept (:data:`_PREPARED`), keyed by the text, its namespaces
+    and its base; evaluation, and so every result, is rdflib's as before. One block at a time per process.
+    """
+    from rdflib.plugins.sparql import processor
+
+    original = processor.SPARQLProcessor.query
+    prepared = _PREPARED
+
+    def query(self: Any, strOrQuery: Any, initBindings: Any = None, initNs: Any = None,  # noqa: N803
+              base: str | None = None, DEBUG: bool = False) -> Any:  # noqa: N803
+        if isinstance(strOrQuery, str):
+            key = (strOrQuery, base, tuple(sorted((str(k), str(v)) for k, v in (initNs or {}).items())))
+            found = prepared.get(key)
+            if found is None:
+                if len(prepared) >= _MAX_PREPARED:
+                    prepared.clear()
+                found = prepared[key] = processor.translateQuery(processor.parseQuery(strOrQuery), base, initNs)
+            strOrQuery = found
+        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
+
+    with _PARSED_ONCE:
+        processor.SPARQLProcessor.query = query  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            processor.SPARQLProcessor.query = original  # type: ignore[method-assign]
+
+
+def _named_property_shapes(shapes: Graph) -> tuple[Graph, dict[URIRef, Node]]:
     """The shapes with every blank node but RDF list cells given an IRI, so that rudof's
     results point at a shape that can be found again in ``shapes``."""
     cells = set(shapes.subjects(RDF.first, None))
-    names = {node: URIRef(f"{_SKOLEM}{node}") for node in set(shapes.subjects()) | set(shapes.objects())
-             if isinstance(node, BNode) and node not in cells}
+    names: dict[Node, URIRef] = {node: URIRef(f"{_SKOLEM}{node}")
+                                 for node in set(shapes.subjects()) | set(shapes.objects())
+                                 if isinstance(node, BNode) and node not in cells}
     named = Graph()
     for s, p, o in shapes:
         named.add((names.get(s, s), p, names.get(o, o)))
@@ -201,11 +248,13 @@ def graph_store(data: Graph) -> pyoxigraph.Store:
     """An rdflib graph in the default graph of a new pyoxigraph store (blank nodes keep their labels)."""
     import pyoxigraph
 
+    from afkg.query.terms import oxigraph_predicate, oxigraph_subject
     from afkg.sparql_constraints import oxigraph_term
 
     store = pyoxigraph.Store()
     default = pyoxigraph.DefaultGraph()
-    store.bulk_extend(pyoxigraph.Quad(oxigraph_term(s), oxigraph_term(p), oxigraph_term(o), default)
+    store.bulk_extend(pyoxigraph.Quad(oxigraph_subject(oxigraph_term(s)), oxigraph_predicate(oxigraph_term(p)),
+                                      oxigraph_term(o), default)
                       for s, p, o in data)
     return store
 
@@ -228,6 +277,7 @@ def _lexical_forms(data: Graph) -> dict[Node, Node]:
                         for n, literal in enumerate(literals))
     forms: dict[Node, Node] = {}
     for quad in scratch.quads_for_pattern(None, predicate, None):
+        assert isinstance(quad.subject, pyoxigraph.NamedNode), "the subjects are the IRIs made above"
         original = literals[int(quad.subject.value.rsplit(":", 1)[1])]
         stored = rdflib_term(quad.object)
         if stored != original or str(stored) != str(original):
@@ -263,6 +313,20 @@ def chunkable(core: Graph) -> bool:
     return True
 
 
+def _single_threaded() -> bool:
+    """True when this process runs one thread: Python's own, and on Linux also the threads that
+    native libraries start, which the threading module does not see."""
+    import os
+    import threading
+
+    if threading.active_count() != 1:
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return True
+
+
 def _chunk_worker(job: tuple[str, Graph, Graph, str]) -> list[tuple[Node, Node, Node]]:
     ntriples, core, shapes, label = job
     return list(_rudof_results(ntriples, core, shapes, label))  # terms pickle with their blank-node labels
@@ -273,12 +337,12 @@ def _rudof_chunked(chunks: list[Chunk], core: Graph, shapes: Graph) -> Graph:
     chunk's own nodes merged, a result found in two chunks kept once."""
     import multiprocessing
     import os
-    import threading
 
     jobs = [(chunk.ntriples, core, shapes, f"{number}-") for number, chunk in enumerate(chunks)]
     # Forked workers only from a single-threaded process (the CLI): a fork taken while another thread
-    # holds a lock (a server, a test runner) can leave the child waiting for ever.
-    if len(jobs) > 1 and (os.cpu_count() or 1) > 1 and threading.active_count() == 1:
+    # holds a lock (a server, a test runner, a native library's thread pool) can leave the child
+    # waiting for ever.
+    if len(jobs) > 1 and (os.cpu_count() or 1) > 1 and _single_threaded():
         with multiprocessing.get_context("fork").Pool(min(len(jobs), os.cpu_count() or 1),
                                                       maxtasksperchild=1) as pool:
             answers = pool.map(_chunk_worker, jobs, chunksize=1)
@@ -349,7 +413,9 @@ def _project_typed(kg: KnowledgeGraph, *, chunked: bool
 
     assert kg.project is not None
     rdf_type = pyoxigraph.NamedNode(str(RDF.type))
-    closure = {pyoxigraph.NamedNode(str(cls)): [pyoxigraph.NamedNode(str(up)) for up in sorted(ups)]
+    # rdflib types a graph's terms as Node, which has no order; they are Identifiers, which sort
+    closure = {pyoxigraph.NamedNode(str(cls)): [pyoxigraph.NamedNode(str(up))
+                                                for up in sorted(cast("set[Identifier]", ups))]
                for cls, ups in superclasses(kg.ontology).items() if isinstance(cls, URIRef)}
 
     def typed(triples: list[Any]) -> list[Any]:
@@ -373,6 +439,7 @@ def _project_typed(kg: KnowledgeGraph, *, chunked: bool
                    for n, literal in enumerate(ordered))
     forms: dict[Node, Node] = {}
     for quad in scratch.quads_for_pattern(None, predicate, None):
+        assert isinstance(quad.subject, pyoxigraph.NamedNode), "the subjects are the IRIs made above"
         original = convert(ordered[int(quad.subject.value.rsplit(":", 1)[1])])
         stored = convert(quad.object)
         if stored != original or str(stored) != str(original):
@@ -437,7 +504,8 @@ def _rudof_results(ntriples: str, core: Graph, shapes: Graph, label: str = "") -
         node = URIRef(f"urn:afkg:rudof-result:{label}{number}")
         results.add((node, RDF.type, SH.ValidationResult))
         results.add((node, SH.focusNode, _rudof_term(entry.focus_node)))
-        results.add((node, SH.sourceShape, _rudof_term(entry.source_shape)))
+        # pyrudof types source_shape optional, but SHACL gives every validation result one
+        results.add((node, SH.sourceShape, _rudof_term(cast(str, entry.source_shape))))
         results.add((node, SH.sourceConstraintComponent, _rudof_term(entry.constraint_component)))
         results.add((node, SH.resultSeverity, SH[str(entry.severity)]))
         if entry.path:
@@ -491,8 +559,9 @@ def _fold_nested_results(results: Graph, shapes: Graph) -> None:
     logical constraint. Fold the members' results into that one."""
     owners = _owners(shapes)
     top_shapes = set(shapes.subjects(RDF.type, SH.NodeShape))
-    kept: set[tuple[Node, Node, Node]] = set()
-    for result in sorted(results.subjects(RDF.type, SH.ValidationResult)):
+    kept: set[tuple[Node | None, Node, Node | None]] = set()
+    # rdflib types a graph's terms as Node, which has no order; they are Identifiers, which sort
+    for result in sorted(cast("Iterator[Identifier]", results.subjects(RDF.type, SH.ValidationResult))):
         source = results.value(result, SH.sourceShape)
         focus = results.value(result, SH.focusNode)
         component = results.value(result, SH.sourceConstraintComponent)
@@ -500,6 +569,7 @@ def _fold_nested_results(results: Graph, shapes: Graph) -> None:
                                 SH.AndConstraintComponent, SH.NotConstraintComponent)
         if source not in owners and not logical:
             continue
+        assert source is not None, "SHACL gives every validation result a sh:sourceShape"
         owner = owners.get(source, source)
         value = results.value(result, SH.value) if owner in owners.values() and owner not in top_shapes else focus
         if (focus, owner, value) in kept:
@@ -598,9 +668,9 @@ _LOGICAL = {SH.OrConstraintComponent, SH.XoneConstraintComponent, SH.AndConstrai
             SH.NotConstraintComponent}
 
 
-def _paths_in_logical(shapes: Graph, shape: Node) -> set[Node]:
+def _paths_in_logical(shapes: Graph, shape: Node | None) -> set[Node]:
     """The ``sh:path`` of every shape nested in the logical constraints (sh:or, sh:xone, sh:and,
-    sh:not) of ``shape``, at any depth."""
+    sh:not) of ``shape``, at any depth (of every shape's, for None)."""
     todo: list[Node] = []
     for key in ("or", "xone", "and"):
         for head in shapes.objects(shape, SH[key]):
@@ -634,10 +704,10 @@ def _drop_ill_typed_echoes(results: Graph, shapes: Graph, ill_typed: list[Any]) 
     property it is on. Once the literal is fixed, validating again shows any real problem."""
     if not ill_typed:
         return
-    bad: dict[tuple[Node, Node], set[str]] = {}
+    bad: dict[tuple[Node | None, Node | None], set[str]] = {}
     for found in ill_typed:
         bad.setdefault((found.subject, found.predicate), set()).add(str(found.literal))
-    paths_of: dict[Node, set[Node]] = {}
+    paths_of: dict[Node | None, set[Node]] = {}
     for node in list(results.subjects(RDF.type, SH.ValidationResult)):
         focus = results.value(node, SH.focusNode)
         component = results.value(node, SH.sourceConstraintComponent)
@@ -681,9 +751,9 @@ SELECT ?section ?document ?label ?parent WHERE {
 }"""
 
 
-def _first_per(rows: list[dict[str, Node]], *keys: str) -> list[dict[str, Node]]:
+def _first_per(rows: Sequence[Mapping[str, Node]], *keys: str) -> list[Mapping[str, Node]]:
     """One row per distinct value of ``keys``: the least by its other values (a stable choice)."""
-    chosen: dict[tuple[Node, ...], dict[str, Node]] = {}
+    chosen: dict[tuple[Node, ...], Mapping[str, Node]] = {}
     for row in sorted(rows, key=lambda r: tuple(str(r.get(k, "")) for k in ("section", "document", "label"))):
         chosen.setdefault(tuple(row[k] for k in keys), row)
     return [chosen[key] for key in sorted(chosen, key=lambda k: tuple(str(t) for t in k))]
@@ -694,7 +764,7 @@ SectionPath = tuple[str, ...]
 the top (``("History", "Modern history")`` for ``=== Modern history ===`` under ``== History ==``)."""
 
 
-def section_paths(rows: list[dict[str, Node]]) -> dict[Node, SectionPath]:
+def section_paths(rows: Sequence[Mapping[str, Node]]) -> dict[Node, SectionPath]:
     """The path of every section of ``rows`` (``section``, ``document``, ``label`` and an optional
     ``parent``): its label after its parent's path. A section whose chain of parents leaves its
     document, reaches a section without a label or goes round in a circle has none (the shapes
@@ -747,8 +817,8 @@ def quote_results(kg: KnowledgeGraph) -> list[Result]:
     from afkg.store import DATA_GRAPH
 
     texts: dict[Node, str] = {}
-    for document, path in kg.sources.items():
-        texts[document] = read_text(path, MAX_TEXT_BYTES, kg.layout.display(path))
+    for source, path in kg.sources.items():
+        texts[source] = read_text(path, MAX_TEXT_BYTES, kg.layout.display(path))
     sections_of: dict[Node, dict[SectionPath, str]] = {}
 
     def sections(document: Node) -> dict[SectionPath, str]:
@@ -762,7 +832,7 @@ def quote_results(kg: KnowledgeGraph) -> list[Result]:
     for row in _first_per(select_rows(kg, _PASSAGES, (DATA_GRAPH,)), "passage", "quote"):
         passage, quote, section = row["passage"], row["quote"], row.get("section")
         document = row.get("document")
-        if document not in texts:
+        if not isinstance(document, URIRef) or document not in texts:  # the documents with a text are IRIs
             results.append(Result(
                 focus=short(passage) or "?", path="afkg:quote", value=str(quote),
                 message="The passage's section belongs to no source document with a text file.",
@@ -793,7 +863,7 @@ def quote_results(kg: KnowledgeGraph) -> list[Result]:
             ))
     for row in section_rows:
         section, document, label = row["section"], row["document"], row["label"]
-        if document not in texts:
+        if not isinstance(document, URIRef) or document not in texts:
             continue
         parent = row.get("parent")
         if parent is not None and (parent not in paths or section not in paths):

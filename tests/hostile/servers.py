@@ -111,7 +111,8 @@ class ScriptedServer:
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        daemon=True)
 
     def reset(self, script: Script | None = None) -> None:
         """Forget what was seen and answer with ``script`` from now on."""

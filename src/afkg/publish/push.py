@@ -9,8 +9,12 @@ the store as pushing once:
   else: ``DROP SILENT GRAPH`` and then ``INSERT DATA`` in chunks of bounded size
   (``INSERT … WHERE {}`` for the chunks that hold blank nodes).
   Each term is written by the project's own term serialisation after a check
-  (:func:`afkg.endpoint.sparql_term`); the triples of one blank node stay in one
-  chunk, since a blank-node label means the same node only within a request.
+  (:func:`afkg.query.sparql_terms.sparql_term`); the triples of one blank node stay
+  in one chunk, since a blank-node label means the same node only within a request.
+
+Every request goes through afkg's HTTP client (:class:`afkg.http_client.HttpClient`):
+a total deadline each, no redirect followed, answers read up to 16 MiB, and a 429
+or 503 sent again after the wait Retry-After asks for.
 
 The graphs are those of the export (:func:`afkg.publish.export.named_graphs`):
 ontology, shapes, data and the VoID/DCAT metadata, each under its graph IRI.
@@ -18,15 +22,17 @@ ontology, shapes, data and the VoID/DCAT metadata, each under its graph IRI.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
 from rdflib import BNode, Graph, URIRef
 
-from afkg.endpoint import Connection, Credentials, check_iri, check_url, shown, sparql_term
 from afkg.errors import NetworkError, UsageError
 from afkg.graph import KnowledgeGraph
+from afkg.http_client import DEFAULT_TIMEOUT, TOKEN_ENV, Credentials, HttpClient, check_url, shown
 from afkg.publish.export import named_graphs, to_ntriples
+from afkg.query.sparql_terms import check_iri, sparql_term
 from afkg.query.terms import from_rdflib
 
 DEFAULT_CHUNK_BYTES = 1024 * 1024
@@ -44,47 +50,50 @@ class Pushed:
 
 
 def push(kg: KnowledgeGraph, *, store: str | None = None, update_endpoint: str | None = None,
-         credentials: Credentials | None = None, timeout: float = 30.0, chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+         credentials: Credentials | None = None, timeout: float = DEFAULT_TIMEOUT,
+         chunk_bytes: int = DEFAULT_CHUNK_BYTES, sleep: Callable[[float], None] | None = None,
          transport: httpx.BaseTransport | None = None) -> list[Pushed]:
     """Replace each of the project's named graphs in the store; return what was sent.
 
     Exactly one of ``store`` (Graph Store Protocol) and ``update_endpoint`` (SPARQL Update) is given.
+    ``sleep`` is how the client waits before a retry (``time.sleep`` by default).
     """
     if (store is None) == (update_endpoint is None):
         raise UsageError("give either --store URL (Graph Store Protocol) or --update-endpoint URL (SPARQL Update)")
     if chunk_bytes < 1024:
         raise UsageError(f"the chunk size must be at least 1024 bytes, got {chunk_bytes}")
-    target = check_url(store or update_endpoint or "", "--store" if store else "--update-endpoint")
+    target = httpx.URL(check_url(store or update_endpoint or "", "--store" if store else "--update-endpoint",
+                                 credentials=f"--user or ${TOKEN_ENV}"))
     graphs = named_graphs(kg, "all")
     pushed = []
-    with Connection(credentials=credentials, timeout=timeout, transport=transport) as connection:
+    with HttpClient(credentials=credentials, timeout=timeout, sleep=sleep, transport=transport) as client:
         for name in sorted(graphs, key=str):
             graph = graphs[name]
             iri = check_iri(str(name), "graph IRI")
             if store is not None:
-                _put(connection, target, iri, to_ntriples(graph))
+                _put(client, target, iri, to_ntriples(graph))
                 pushed.append(Pushed(iri, len(graph), 1))
             else:
                 requests = 0
                 for update in updates(iri, graph, chunk_bytes):
-                    _post_update(connection, target, iri, update)
+                    _post_update(client, target, iri, update)
                     requests += 1
                 pushed.append(Pushed(iri, len(graph), requests))
     return pushed
 
 
-def _put(connection: Connection, store: httpx.URL, iri: str, body: bytes) -> None:
+def _put(client: HttpClient, store: httpx.URL, iri: str, body: bytes) -> None:
     url = store.copy_merge_params({"graph": iri})
-    answer = connection.request("PUT", url, content=body,
-                                headers={"Content-Type": "application/n-triples; charset=utf-8"})
+    answer = client.request("PUT", url, content=body,
+                            headers={"Content-Type": "application/n-triples; charset=utf-8"})
     if answer.status not in _OK:
         raise NetworkError(f"{shown(store)} answered HTTP {answer.status} to PUT of graph <{iri}>: "
                            f"{answer.text_line()}")
 
 
-def _post_update(connection: Connection, endpoint: httpx.URL, iri: str, update: str) -> None:
-    answer = connection.request("POST", endpoint, content=update.encode("utf-8"),
-                                headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+def _post_update(client: HttpClient, endpoint: httpx.URL, iri: str, update: str) -> None:
+    answer = client.request("POST", endpoint, content=update.encode("utf-8"),
+                            headers={"Content-Type": "application/sparql-update; charset=utf-8"})
     if answer.status not in _OK:
         raise NetworkError(f"{shown(endpoint)} answered HTTP {answer.status} to the update of graph <{iri}>: "
                            f"{answer.text_line()}; the graph may be incomplete in the store, push again")

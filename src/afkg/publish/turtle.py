@@ -66,12 +66,14 @@ def _valid_lists(graph: Graph) -> set[Node]:
         # exactly rdf:first and rdf:rest, once each (rdflib types predicates as Node, which has no order)
         if len(pairs) == 2 and {p for p, _ in pairs} == {RDF.first, RDF.rest}:
             cells[cell] = next(o for p, o in pairs if p == RDF.rest)
-    return list_heads(cells)
+    references = {rest: sum(1 for _ in graph.subjects(None, rest)) for rest in cells.values()}
+    return list_heads(cells, references)
 
 
-def list_heads(cells: dict[Node, Node], nil: object = RDF.nil) -> set[Node]:
+def list_heads(cells: dict[Node, Node], references: Mapping[Node, int], nil: object = RDF.nil) -> set[Node]:
     """Of the list cells (blank node -> its rdf:rest), those whose rests end in ``nil``
-    without a cycle."""
+    without a cycle, and whose every rest cell is referenced once (``references``: the
+    triples with a node as object), so that ``( … )`` hides no node that is named elsewhere."""
     valid: set[Node] = set()
     decided: set[Node] = set()
     for start in cells:
@@ -82,7 +84,9 @@ def list_heads(cells: dict[Node, Node], nil: object = RDF.nil) -> set[Node]:
             seen.add(node)
             path.append(node)
             node = cells[node]
-        good = node == nil or node in valid
+            if node != nil and references.get(node, 0) > 1:
+                break
+        good = (node == nil or node in valid) and (node == nil or references.get(node, 0) <= 1)
         for cell in path:
             decided.add(cell)
             if good:

@@ -253,7 +253,7 @@ class _Writer:
                 if len(props) == 2 and _REST_KEY in props and len(props[_FIRST_KEY]) == 1 \
                         and len(props[_REST_KEY]) == 1:
                     cells[s] = props[_REST_KEY][0]
-        self.lists = list_heads(cells, _NIL_KEY)
+        self.lists = list_heads(cells, refs, _NIL_KEY)
         parent = {o: s for o, s in parents.items() if refs[o] == 1}
         flat = {index[s][_REST_KEY][0] for s in self.lists if index[s][_REST_KEY][0] in self.lists}
         for node in labelled_for_depth(parent, flat):

@@ -40,7 +40,7 @@ _PARAM_VARIABLE = re.compile(r"[?$]_([A-Za-z][A-Za-z0-9_]*)")
 # of its parameters' types, and a cold start pays for every pattern compiled at import.
 _IRI = r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]+$"
 _BARE_NAME = r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$"
-_CHECKS = {  # type: (pattern, matched with re.ASCII; what a value looks like)
+_CHECKS = {  # xsd type: (pattern, matched with re.ASCII; what a value looks like)
     "xsd:integer": (r"^[+-]?\d+\Z", "an integer, e.g. 42"),
     "xsd:decimal": (r"^[+-]?(\d+(\.\d*)?|\.\d+)\Z", "a decimal number, e.g. 22.8"),
     "xsd:boolean": (r"^(true|false|1|0)\Z", "true or false"),
@@ -532,7 +532,7 @@ def syntax_problem(query: StoredQuery) -> str | None:
     text = info.text
     for clause in sorted(info.services, key=lambda c: c.start, reverse=True):
         text = text[:clause.start] + "{ }" + text[clause.end:]
-    substitutions = {}
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {}
     for name, param in query.params.items():
         sample = param.default or (param.enum[0] if param.enum else _SAMPLES[param.type])
         substitutions[ox.Variable(f"_{name}")] = to_oxigraph(param.convert(sample))
@@ -593,6 +593,9 @@ def execute(query: StoredQuery, engine: Any, given: dict[str, str] | None = None
             federation: Any = None, *, max_rows: int | None = None) -> Any:
     """Bind ``given`` (name -> text) to ``query``'s parameters and run it on ``engine``.
 
+    Names are first read as the graph spells them (:func:`afkg.query.names.resolve`): ``northland``
+    for ``res:Northland``, a label for its resource, or a "did you mean" error.
+
     The query is checked by :func:`afkg.query.guard.check_query` first, whatever its
     text looks like (a stored one by :func:`~afkg.query.guard.check_stored`). SERVICE
     clauses are answered through ``federation`` (by default: Wikidata's query service
@@ -602,9 +605,10 @@ def execute(query: StoredQuery, engine: Any, given: dict[str, str] | None = None
     """
     from afkg.errors import SparqlSyntaxError
     from afkg.query.guard import prechecked
+    from afkg.query.names import resolve
     from afkg.query.results import SelectResult
 
-    bindings = query.bind(given or {})
+    bindings = query.bind(resolve(query, given or {}, engine))
     info = _inspect(query.path, query.text, query.stored)
     text = info.text
     try:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -41,6 +42,16 @@ class Engine(Protocol):
 
     def run(self, text: str, bindings: dict[str, Term], *, max_rows: int | None = None) -> Result:
         """Run ``text`` with each ``?_name`` bound to ``bindings[name]``, keeping at most ``max_rows`` rows."""
+        ...
+
+
+class SparqlStore(Protocol):
+    """What :class:`OxigraphEngine` asks of its store: a pyoxigraph store, or a view of one (the server's
+    :class:`afkg.server.execution.DatasetView`)."""
+
+    def query(self, query: str, /, *, prefixes: dict[str, str] | None = None,
+              substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None = None,
+              ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         ...
 
 
@@ -71,9 +82,10 @@ def oxigraph_syntax_position(error: SyntaxError) -> tuple[int, int, str]:
     return error.lineno or 1, error.offset or 1, message.splitlines()[0]
 
 
-def _select(variables: list[str], solutions: Any, convert: Any, max_rows: int | None) -> SelectResult:
+def _select(variables: list[str], solutions: Any, convert: Callable[[Any], Term], max_rows: int | None
+            ) -> SelectResult:
     """Rows of neutral terms from an engine's solutions (unbound variables left out), at most ``max_rows``."""
-    rows = []
+    rows: list[dict[str, Term]] = []
     for solution in solutions:
         if max_rows is not None and len(rows) >= max_rows:
             return SelectResult(variables, rows, truncated=True)
@@ -86,9 +98,9 @@ def _select(variables: list[str], solutions: Any, convert: Any, max_rows: int | 
     return SelectResult(variables, rows)
 
 
-def _graph(triples: Any, convert: Any, max_rows: int | None) -> GraphResult:
+def _graph(triples: Any, convert: Callable[[Any], Term], max_rows: int | None) -> GraphResult:
     """The triples of a graph answer, at most ``max_rows``."""
-    found = []
+    found: list[tuple[Term, Term, Term]] = []
     for s, p, o in triples:
         if max_rows is not None and len(found) >= max_rows:
             return GraphResult(found, truncated=True)
@@ -105,11 +117,11 @@ class OxigraphEngine:
 
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
-        self._store: ox.Store | None = None
+        self._store: SparqlStore | None = None
 
     @property
-    def store(self) -> ox.Store:
-        """The store, loaded on first use."""
+    def store(self) -> SparqlStore:
+        """The store, loaded on first use (a pyoxigraph store, unless a view of one was set)."""
         if self._store is None:
             import pyoxigraph as ox
 
@@ -136,7 +148,8 @@ class OxigraphEngine:
         import pyoxigraph as ox
 
         info = _local_only(text)
-        substitutions = {ox.Variable(f"_{name}"): to_oxigraph(term) for name, term in bindings.items()}
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(f"_{name}"): to_oxigraph(term) for name, term in bindings.items()}
         store = self.store
         try:
             answer = store.query(info.text, prefixes=PREFIXES, substitutions=substitutions)
@@ -176,7 +189,7 @@ def _total_rdflib_order() -> None:
     """Make rdflib's ORDER BY sort rows whose key is unbound or an error (first, like oxigraph)."""
     import rdflib.plugins.sparql.evaluate as evaluate
 
-    evaluate._val = _order_key
+    evaluate._val = _order_key  # type: ignore[assignment]  # rdflib types _val for terms; it also gets errors
 
 
 
@@ -232,11 +245,12 @@ def get_engine(name: str, layout: Layout, *, endpoint: str | None = None, timeou
     """The engine called ``name`` over the project ``layout``; with ``endpoint``, a remote
     SPARQL endpoint instead (credentials from ``$AFKG_STORE_TOKEN``)."""
     if endpoint is not None:
-        from afkg.endpoint import Credentials
+        from afkg.http_client import Credentials
         from afkg.query.remote import RemoteEngine
 
-        options = {"timeout": timeout} if timeout is not None else {}
-        return RemoteEngine(endpoint, credentials=Credentials.from_options(None), **options)
+        if timeout is not None:
+            return RemoteEngine(endpoint, credentials=Credentials.from_options(None), timeout=timeout)
+        return RemoteEngine(endpoint, credentials=Credentials.from_options(None))
     if name == "oxigraph":
         return OxigraphEngine(layout)
     if name == "rdflib":

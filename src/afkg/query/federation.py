@@ -11,7 +11,8 @@ The engines never call a SERVICE themselves. Before a query runs, each
 
 Only allow-listed endpoints are called (Wikidata's query service by default);
 a query naming any other endpoint, or a variable one, is refused before
-anything is sent. Federated queries must be SELECT queries.
+anything is sent. Every request goes through afkg's HTTP client
+(:class:`afkg.http_client.HttpClient`). Federated queries must be SELECT queries.
 """
 
 from __future__ import annotations
@@ -20,12 +21,15 @@ import functools
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from afkg.errors import NetworkError, QueryError, UsageError
 from afkg.query.guard import ServiceClause, Token, check_query, check_variable_name, tokens
 from afkg.query.results import SelectResult
 from afkg.query.terms import Term
+
+if TYPE_CHECKING:
+    from afkg.http_client import HttpClient
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 ALLOW_ENV = "AFKG_ALLOWED_SERVICES"
@@ -169,13 +173,14 @@ class Federation:
 
     allowed: set[str] = field(default_factory=set)
     redirects: dict[str, str] = field(default_factory=dict)
-    client: Any = None
+    client: HttpClient | None = None
+    """The client that sends; None: a new :class:`afkg.http_client.HttpClient` for each call."""
     sent: list[str] = field(default_factory=list)
     """Endpoints called, in order (for reports and tests)."""
 
     @classmethod
     def default(cls, extra_allowed: list[str] | None = None, redirects: dict[str, str] | None = None,
-                client: Any = None) -> Federation:
+                client: HttpClient | None = None) -> Federation:
         """Wikidata's query service, plus ``$AFKG_ALLOWED_SERVICES`` and ``extra_allowed``.
 
         Every endpoint and every redirect target must be an absolute http(s) URL; a bad one
@@ -184,7 +189,7 @@ class Federation:
         def check_url(value: str, option: str) -> str:
             # httpx (through afkg's client) is imported only when there is a URL to check:
             # a local query with no --allow-service or $AFKG_ALLOWED_SERVICES does not pay for it
-            from afkg.wikidata.client import check_url as check
+            from afkg.http_client import check_url as check
 
             return check(value, option)
 
@@ -261,10 +266,10 @@ class Federation:
         return final.text
 
     def _ask(self, clause: ServiceClause, query: str, max_rows: int) -> str:
-        from afkg.wikidata.client import WebClient
+        from afkg.http_client import HttpClient, host_of
 
         endpoint = self.redirects.get(clause.endpoint, clause.endpoint)
-        client = self.client or WebClient()
+        client = self.client or HttpClient()
         try:
             self.sent.append(endpoint)
             body = client.sparql_select(endpoint, query)
@@ -275,9 +280,7 @@ class Federation:
         finally:
             if self.client is None:
                 client.close()
-        import httpx
-
-        variables, rows = rows_from_json(body, httpx.URL(endpoint).host, clause.variables, max_rows)
+        variables, rows = rows_from_json(body, host_of(endpoint), clause.variables, max_rows)
         if not variables and rows:
             return "{ }"
         return values_block(variables, rows)

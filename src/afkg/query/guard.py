@@ -362,9 +362,9 @@ def _inspect(text: str, source: str) -> QueryInfo:
             except RecursionError:
                 raise UsageError(f"{source}: the query is too deeply structured to check; refused") from None
             except Exception:  # not an update either: report the query's parse error
-                located = _oxigraph_syntax_error(expanded)
-                if located is not None:
-                    raise located from None
+                syntax_error = _oxigraph_syntax_error(expanded)
+                if syntax_error is not None:
+                    raise syntax_error from None
                 if isinstance(exc, ParseException):
                     raise _syntax_error(exc) from None
                 raise SparqlSyntaxError(1, None, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) \
@@ -518,9 +518,17 @@ def shape_sparql_problem(text: str, prefixes: dict[str, str] | None = None) -> s
     """Why the SPARQL of a SHACL shape (sh:select, sh:ask, sh:construct) must not run, or None.
 
     Refused: SERVICE (in the algebra, or any word that reads as SERVICE), FROM / FROM NAMED,
-    updates such as LOAD, text that does not parse.
+    updates such as LOAD, text that does not parse. The verdict depends on the text and the
+    prefixes only, so each pair is judged once per process (rdflib's parser is slow).
     """
+    return _shape_sparql_verdict(text, tuple(sorted((prefixes or {}).items())))
+
+
+@functools.lru_cache(maxsize=256)
+def _shape_sparql_verdict(text: str, prefix_items: tuple[tuple[str, str], ...]) -> str | None:
     from rdflib.plugins.sparql import prepareQuery
+
+    prefixes = dict(prefix_items)
 
     try:
         check_size(text)

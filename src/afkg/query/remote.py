@@ -4,29 +4,42 @@ The query is checked locally first (it must parse as a query, never an update,
 and hold no SERVICE: afkg's federation answers those before the engine runs).
 Parameters travel as RDF terms in a ``VALUES`` block placed at the start of the
 query's WHERE group, each term written by the project's term serialisation and
-checked (:func:`afkg.endpoint.sparql_term`); no value is pasted into the text.
+checked (:func:`afkg.query.sparql_terms.sparql_term`); no value is pasted into the text.
 The prefixes the local engines offer are declared in front of the query.
 
 The query is POSTed (SPARQL 1.1 Protocol) with ``default-graph-uri`` set to the
 graphs afkg pushes for the ontology and the data, so the endpoint sees what the
-local engines see. The answer is read within a total deadline and 16 MiB, with no
-redirect followed, and checked for its shape: SPARQL JSON results for SELECT and
-ASK, N-Triples (or Turtle) for CONSTRUCT and DESCRIBE.
+local engines see. The request goes through afkg's HTTP client
+(:class:`afkg.http_client.HttpClient`: a total deadline, 16 MiB, no redirect
+followed, 429/503 retried as Retry-After asks), and the answer is checked for
+its shape: SPARQL JSON results for SELECT and ASK, N-Triples (or Turtle) for
+CONSTRUCT and DESCRIBE.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import httpx
 
-from afkg.endpoint import DEFAULT_TIMEOUT, MAX_ANSWER_BYTES, Connection, Credentials, check_url, shown, sparql_term
 from afkg.errors import NetworkError, QueryError, SparqlSyntaxError, UsageError
+from afkg.http_client import (
+    DEFAULT_TIMEOUT,
+    MAX_ANSWER_BYTES,
+    TOKEN_ENV,
+    AnswerTooLarge,
+    Credentials,
+    DeadlinePassed,
+    HttpClient,
+    check_url,
+    shown,
+)
 from afkg.prefixes import PREFIXES
 from afkg.query.results import AskResult, GraphResult, Result, SelectResult
+from afkg.query.sparql_terms import sparql_term
 from afkg.query.terms import Term
 
 DATA_GRAPH = "https://w3id.org/afkg/graph/data"
@@ -239,6 +252,10 @@ def parse_graph(body: bytes, content_type: str, where: str, max_rows: int) -> Gr
     return GraphResult(triples)
 
 
+def _size(count: int) -> str:
+    return f"{count / (1024 * 1024):g} MiB" if count >= 1024 * 1024 else f"{count} bytes"
+
+
 class RemoteEngine:
     """Runs the stored queries on a remote SPARQL endpoint."""
 
@@ -247,18 +264,19 @@ class RemoteEngine:
     def __init__(self, endpoint: str, *, default_graphs: Iterable[str] = DEFAULT_GRAPHS,
                  credentials: Credentials | None = None, timeout: float = DEFAULT_TIMEOUT,
                  max_rows: int = DEFAULT_MAX_ROWS, max_bytes: int = MAX_ANSWER_BYTES,
+                 sleep: Callable[[float], None] | None = None,
                  transport: httpx.BaseTransport | None = None) -> None:
-        self.endpoint = check_url(endpoint, "--endpoint")
+        self.endpoint = check_url(endpoint, "--endpoint", credentials=f"${TOKEN_ENV}")
         if max_rows < 1:
             raise UsageError(f"--max-rows must be an integer >= 1, got {max_rows}")
         self.default_graphs = list(default_graphs)
-        self.timeout = timeout
         self.max_rows = max_rows
-        self._connection = Connection(credentials=credentials, timeout=timeout, max_bytes=max_bytes,
-                                      transport=transport)
+        self._client = HttpClient(credentials=credentials, timeout=timeout, max_bytes=max_bytes, sleep=sleep,
+                                  transport=transport)
+        self.timeout = self._client.timeout
 
     def close(self) -> None:
-        self._connection.close()
+        self._client.close()
 
     def run(self, text: str, bindings: dict[str, Term], *, max_rows: int | None = None) -> Result:
         """Run ``text`` on the endpoint with each ``?_name`` bound to ``bindings[name]``, keeping
@@ -272,10 +290,14 @@ class RemoteEngine:
         accept = "application/n-triples, text/turtle;q=0.5" if form in ("CONSTRUCT", "DESCRIBE") \
             else "application/sparql-results+json"
         where = shown(self.endpoint)
-        answer = self._connection.request(
-            "POST", self.endpoint, data={"query": sent, "default-graph-uri": self.default_graphs},
-            headers={"Accept": accept}, error=QueryError,
-            timeout_message=f"query stopped after {self.timeout:g} s (--timeout)")
+        try:
+            answer = self._client.request("POST", self.endpoint,
+                                          data={"query": sent, "default-graph-uri": self.default_graphs},
+                                          headers={"Accept": accept})
+        except DeadlinePassed:
+            raise QueryError(f"query stopped after {self.timeout:g} s (--timeout)") from None
+        except AnswerTooLarge as exc:
+            raise QueryError(f"{where}: the answer is larger than {_size(exc.limit)}") from None
         if answer.status in (400, 403, 405, 406, 413, 414, 415, 501):
             raise QueryError(f"{where} refused the query (HTTP {answer.status}): {answer.text_line()}")
         if answer.status in (408, 504):

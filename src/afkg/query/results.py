@@ -21,7 +21,7 @@ import functools
 import io
 import json
 import re
-from typing import Any
+from typing import Any, cast
 
 from afkg.errors import UsageError
 from afkg.prefixes import PREFIXES
@@ -241,9 +241,10 @@ def _ask(result: AskResult, fmt: str) -> str:
 def _graph(result: GraphResult, fmt: str, context: dict[str, Any] | None) -> str:
     import pyoxigraph as ox
 
-    from afkg.query.terms import to_oxigraph
+    from afkg.query.terms import oxigraph_predicate, oxigraph_subject, to_oxigraph
 
-    triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in result.triples]
+    triples = [ox.Triple(oxigraph_subject(to_oxigraph(s)), oxigraph_predicate(to_oxigraph(p)), to_oxigraph(o))
+               for s, p, o in result.triples]
     if fmt == "ntriples":
         return "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in result.triples)
     if fmt == "jsonld":
@@ -256,7 +257,8 @@ def _graph(result: GraphResult, fmt: str, context: dict[str, Any] | None) -> str
         used = {t.value for triple in result.triples for t in triple if t.kind == "uri"} | {
             t.datatype for triple in result.triples for t in triple if t.datatype}
         prefixes = {p: ns for p, ns in sorted(PREFIXES.items()) if any(u.startswith(ns) for u in used)}
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+        # without an output, serialize returns the bytes (pyoxigraph types the result bytes | None for both cases)
+        return cast(bytes, ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)).decode("utf-8")
     raise UsageError(f"unknown format '{fmt}' for a graph result")
 
 

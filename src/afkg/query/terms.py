@@ -197,6 +197,25 @@ def to_oxigraph(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return ox.Literal(term.value)
 
 
+def oxigraph_subject(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.BlankNode:
+    """``node`` as the subject of a pyoxigraph triple or quad: a TypeError for a literal, as pyoxigraph raises."""
+    import pyoxigraph as ox
+
+    if isinstance(node, ox.Literal):
+        raise TypeError(f"a literal cannot be the subject of a triple: {node}")
+    return node
+
+
+def oxigraph_predicate(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode:
+    """``node`` as the predicate of a pyoxigraph triple or quad: a TypeError for anything but an IRI, as
+    pyoxigraph raises."""
+    import pyoxigraph as ox
+
+    if not isinstance(node, ox.NamedNode):
+        raise TypeError(f"only an IRI can be the predicate of a triple, not {node}")
+    return node
+
+
 def from_oxigraph(term: Any) -> Term:
     """The neutral term for a pyoxigraph term."""
     import pyoxigraph as ox

@@ -65,7 +65,7 @@ class HostCheck:
         from afkg.server.config import host_name
 
         self.app = app
-        self.allowed = {host_name(name) for name in allowed} - {None}
+        self.allowed = {host for host in map(host_name, allowed) if host is not None}
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http":

@@ -13,13 +13,13 @@ import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from afkg.errors import AfkgError, NetworkError, QueryError, SparqlSyntaxError, UsageError
 from afkg.layout import Layout
 from afkg.prefixes import PREFIXES
 from afkg.query.results import AskResult, GraphResult, Result, SelectResult, render
-from afkg.query.terms import from_oxigraph, to_oxigraph
+from afkg.query.terms import Term, from_oxigraph, oxigraph_predicate, oxigraph_subject, to_oxigraph
 from afkg.server.negotiation import GRAPH, TABULAR
 
 TRUNCATED_LINK = "urn:afkg:truncated:{limit}"
@@ -177,14 +177,14 @@ class Worker:
                 variables = [v.value for v in answer.variables]
                 if fmt == "json":
                     return _solutions_json(answer, variables, max_rows)
-                rows = []
+                rows: list[dict[str, Term]] = []
                 for solution in answer:
                     if len(rows) == max_rows + 1:
                         break
                     rows.append({v: from_oxigraph(solution[v]) for v in variables if solution[v] is not None})
                 return _answer(SelectResult(variables, rows), task, max_rows, fmt, context=self.context)
             _format(task, "graph")
-            triples = []
+            triples: list[tuple[Term, Term, Term]] = []
             for triple in answer:
                 if len(triples) == max_rows + 1:
                     break
@@ -363,10 +363,13 @@ def _serialize(result: GraphResult, fmt: str) -> str:
 
     formats = {"rdfxml": ox.RdfFormat.RDF_XML, "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
     if fmt == "rdfxml":
-        items: list[Any] = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in result.triples]
-        return ox.serialize(items, format=formats[fmt]).decode("utf-8")
-    quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.DefaultGraph()) for s, p, o in result.triples]
-    return ox.serialize(quads, format=formats[fmt]).decode("utf-8")
+        items: list[Any] = [ox.Triple(oxigraph_subject(to_oxigraph(s)), oxigraph_predicate(to_oxigraph(p)),
+                                      to_oxigraph(o)) for s, p, o in result.triples]
+        # without an output, serialize returns the bytes (pyoxigraph types the result bytes | None for both cases)
+        return cast(bytes, ox.serialize(items, format=formats[fmt])).decode("utf-8")
+    quads = [ox.Quad(oxigraph_subject(to_oxigraph(s)), oxigraph_predicate(to_oxigraph(p)), to_oxigraph(o),
+                     ox.DefaultGraph()) for s, p, o in result.triples]
+    return cast(bytes, ox.serialize(quads, format=formats[fmt])).decode("utf-8")
 
 
 def _mark_truncated(body: str, fmt: str, limit: int) -> str:

@@ -83,7 +83,8 @@ def serve(config: ServerConfig, host: str, port: int, *, forwarded_allow_ips: st
             app, log_level="warning", access_log=False, lifespan="on", ws="none",
             http=protocol(config.max_connections, config.read_timeout, MAX_HEADER_BYTES),
             root_path=config.root_path, proxy_headers=forwarded_allow_ips is not None,
-            forwarded_allow_ips=forwarded_allow_ips, timeout_graceful_shutdown=max(config.timeout, 5.0),
+            forwarded_allow_ips=forwarded_allow_ips,
+            timeout_graceful_shutdown=max(config.timeout, 5.0),  # type: ignore[arg-type]  # uvicorn types it int; floats work
             timeout_keep_alive=5, h11_max_incomplete_event_size=MAX_HEADER_BYTES, server_header=False))
         url = base_url(sock)
         stream = out or sys.stdout

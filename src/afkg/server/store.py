@@ -187,7 +187,11 @@ def check_stamp(directory: str | Path, layout: Layout) -> dict[str, Any]:
 
 def graph_counts(store: ox.Store) -> dict[str, int]:
     """Triples in each named graph of ``store``."""
+    import pyoxigraph as ox
+
     counts = {}
-    for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+    answer = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(answer, ox.QuerySolutions), "a SELECT query has solutions"
+    for row in answer:
         counts[row["g"].value] = int(row["n"].value)
     return dict(sorted(counts.items()))

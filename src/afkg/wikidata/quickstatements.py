@@ -39,8 +39,9 @@ def quickstatements(kg: KnowledgeGraph) -> tuple[list[str], list[str]]:
     items = load_snapshot(kg.layout)["items"]
     lines, notes = [], []
     for item, prop, value, qualifiers, fact in candidate_statements(kg):
+        statement = " ".join([item, prop, value, *(f"{q} {when}" for q, when in sorted(qualifiers.items()))])
         if item not in items:
-            notes.append(f"{item} {prop} {value}: {item} is not recorded; run 'afkg link refresh' first")
+            notes.append(f"{statement}: {item} is not recorded; run 'afkg link refresh' first")
             continue
         if value in statement_values(items, item, prop):
             continue
@@ -51,7 +52,7 @@ def quickstatements(kg: KnowledgeGraph) -> tuple[list[str], list[str]]:
         url = kg.data.value(document, DCTERMS.source) if document is not None else None
         retrieved = _retrieved(kg, document)
         if url is None or quote is None:
-            notes.append(f"{item} {prop} {value}: {short(fact)} has no source URL or quote")
+            notes.append(f"{statement}: {short(fact)} has no source URL or quote")
             continue
         cells = [item, prop, value]
         for qualifier, when in sorted(qualifiers.items()):

@@ -31,8 +31,9 @@ from afkg.errors import AfkgError, InputError, QueryError, UsageError
 from afkg.graph import KnowledgeGraph
 from afkg.layout import Layout
 from afkg.prefixes import PREFIXES
-from afkg.publish.site import pictures, queries, resource
-from afkg.publish.site.html import attr, external, page, table, text
+from afkg.publish.site import examples as examples_
+from afkg.publish.site import overview, picture_pages, pictures, queries, resource
+from afkg.publish.site.html import attr, is_web_iri, page, text
 from afkg.publish.site.links import Linker
 from afkg.publish.site.negotiation import (
     FORMAT_NAMES,
@@ -44,11 +45,13 @@ from afkg.publish.site.negotiation import (
     split_suffix,
 )
 from afkg.publish.site.rdfdata import serialize
-from afkg.publish.site.terms import resource_target, term_html
+from afkg.publish.site.templating import markup, render
+from afkg.publish.site.terms import resource_target
 from afkg.publish.site.view import RES, GraphView
+from afkg.query import names
 from afkg.query.catalogue import Catalogue, StoredQuery
 from afkg.query.results import Result, SelectResult
-from afkg.query.terms import Term
+from afkg.query.terms import Term, shorten
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 RESOURCE_FORMATS = ("html", "ttl", "nt", "jsonld", "rdf")
@@ -57,6 +60,20 @@ _STATIC_TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; chars
                  "txt": "text/plain; charset=utf-8"}
 MAX_PARAM_LENGTH = 2000
 MAX_SEARCH_RESULTS = 100
+MAX_INDEX_ENTRIES = 5000
+"""The search page without words lists at most this many resources (the index of the static site)."""
+PAGES_CSS = "/static/pages.css"
+SOURCE_CSS = "/static/source.css"
+"""The stylesheet of the source page (besides ``style.css``)."""
+"""The stylesheet of the home, relation, search, query and editor pages (besides ``style.css``)."""
+HOME_ENTRIES = (
+    ("/timeline", "Timeline", "events, periods of rule and visits on one time axis"),
+    ("/trade", "Trade", "flows by year and direction, with the balance"),
+    ("/queries", "Stored queries", "questions with forms: fill in a name, get the answer"),
+    ("/sparql", "SPARQL editor", "write your own query, starting from an example"),
+    ("/ontology", "Ontology", "the classes and properties the graph is written in"),
+)
+"""The entry points of the home page: logical path, name, what is there."""
 
 Runner = Callable[[StoredQuery, dict[str, str]], Result]
 """Runs a stored query with the given parameter values (the server may pass a bounded one)."""
@@ -77,9 +94,18 @@ class _WaitingForInput(Exception):
     """A query page opened without values while the query needs some."""
 
 
+class _ElsewhereOnly(Exception):
+    """A federated query asked of a site that has no server to call its service through."""
+
+
 def runs_with_defaults(query: StoredQuery) -> bool:
     """True if the query can run with no values given (every required parameter has a default)."""
     return all(p.default is not None for p in query.params.values() if p.required)
+
+
+def _external_link(iri: str) -> dict[str, str | None]:
+    """A link to another host for a web IRI (no href for any other IRI: it is shown as text)."""
+    return {"href": iri if is_web_iri(iri) else None, "text": iri}
 
 
 def _html(body: bytes, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -238,6 +264,8 @@ class Site:
             return self.ontology(accept, suffix, linker.at("/ontology"))
         if path.startswith("/source/"):
             return self.source(path[len("/source/"):], linker)
+        if path.startswith("/relation/"):
+            return self.relation(path[len("/relation/"):], linker)
         if path == "/queries":
             return self.query_list(linker)
         if path.startswith("/queries/"):
@@ -245,9 +273,9 @@ class Site:
         if path.startswith("/api/queries/") and static:
             return self.query_download(path[len("/api/queries/"):], params)
         if path == "/timeline":
-            return self.timeline(linker)
+            return self.timeline(linker, params)
         if path == "/trade":
-            return self.trade(linker)
+            return self.trade(linker, params)
         if path == "/sparql":
             return self.editor(linker)
         if path == "/search":
@@ -266,7 +294,8 @@ class Site:
     # --- home ----------------------------------------------------------------------------
 
     def home(self, linker: Linker) -> Response:
-        """The dataset, its sources, relations and sections with what is drawn from them, and links to everything."""
+        """What the graph is and where to start: the relations with their parties, a search box and
+        the entry points first; then the dataset's licence, counts, sources and downloads."""
         from afkg.namespaces import DCTERMS, VOID
         from afkg.publish.metadata import DATASET_IRI
 
@@ -277,79 +306,95 @@ class Site:
             return str(found) if found is not None else ""
 
         title = value(DCTERMS.title) or "Knowledge graph"
-        counts = [("triples", VOID.triples), ("entities", VOID.entities), ("classes", VOID.classes),
-                  ("properties", VOID.properties)]
-        parts = [f"<h1>{text(title)}</h1>", f"<p>{text(value(DCTERMS.description))}</p>", "<dl class=\"facts\">"]
+        classes, properties = overview.ontology_counts(self.kg.ontology)
+        counts = [(name, value(prop)) for name, prop in (("triples", VOID.triples), ("entities", VOID.entities))
+                  if value(prop)]
+        articles = "an encyclopaedia article" if len(self.pairs) == 1 else f"{len(self.pairs)} encyclopaedia articles"
+        lead = (f"Linked data drawn from {articles} on relations between states; every fact cites the passage "
+                "of the article it comes from.")
         licence = value(DCTERMS.license)
-        if licence:
-            parts.append(f"<dt>licence</dt><dd>{external(licence)}</dd>")
-        if value(DCTERMS.created):
-            parts.append(f"<dt>date</dt><dd><time>{text(value(DCTERMS.created))}</time></dd>")
-        for name, prop in counts:
-            if value(prop):
-                parts.append(f"<dt>{name}</dt><dd>{text(value(prop))}</dd>")
-        parts.append("</dl>")
-        parts.append("<h2>Sources</h2><ul>")
-        for doc, pair in self.documents.items():
-            doc_term = Term.uri(doc)
-            origins = self.view.select(
-                "SELECT ?d ?o ?l WHERE { ?d dcterms:source ?o OPTIONAL { ?d dcterms:license ?l } }",
-                                       d=doc_term)
-            origin = "".join(f" — the article: {external(r['o'].value)}" for r in origins if r["o"].kind == "uri")
-            licences = sorted({r["l"].value for r in origins if "l" in r})
-            licence_html = "".join(f" — licence {external(lic)}" for lic in licences)
-            parts.append(f"<li>{term_html(doc_term, self.view, linker)}{origin}{licence_html} — "
-                         f'<a href="{attr(linker.href("/source/" + pair))}">its text, passage by passage</a></li>')
-        parts.append("</ul>")
-        relations = self.view.select("SELECT ?r WHERE { ?r a afkg:BilateralRelation } ORDER BY ?r")
-        parts.append("<h2>Relations</h2><ul>")
-        for pair in self.pairs:
-            held = [row["r"] for row in relations if any(
-                p.value in self.passages and self.passages[p.value].pair == pair
-                for p in self._derived(row["r"].value))]
-            shown = ", ".join(term_html(r, self.view, linker) for r in held) or text(pair)
-            parts.append(f"<li>{shown} <small>(<code>data/{text(pair)}/</code>)</small></li>")
-        parts.append("</ul>")
-        parts.append(self._sections_html(linker))
-        parts.append("<h2>Look, query, download</h2><ul>")
-        for target, name in (("/timeline", "Timeline of the relation"), ("/trade", "Trade by year and direction"),
-                             ("/queries", "Stored queries, with forms"), ("/sparql", "SPARQL editor"),
-                             ("/ontology", "The ontology")):
-            parts.append(f'<li><a href="{attr(linker.href(target))}">{text(name)}</a></li>')
-        parts.append("</ul><h3>Downloads</h3><ul>")
-        for name, (media, _) in self.downloads.items():
-            parts.append(f'<li><a href="{attr(linker.href("/dist/" + name))}">{text(name)}</a> '
-                         f"<small>{text(media)}</small></li>")
-        parts.append("</ul>")
-        return _html(page(linker, title, "\n".join(parts)))
+        body = render(
+            "home.html", title=title, lead=lead, description=value(DCTERMS.description),
+            relations=self._relation_entries(linker), search_href=linker.href("/search"),
+            entries=[{"href": linker.href(target), "name": name, "note": note} for target, name, note in HOME_ENTRIES],
+            licence=_external_link(licence) if licence else None, created=value(DCTERMS.created), counts=counts,
+            classes=classes, properties=properties, ontology_href=linker.href("/ontology"),
+            documents=self._document_entries(linker),
+            downloads=[{"href": linker.href("/dist/" + name), "name": name, "media": media}
+                       for name, (media, _) in self.downloads.items()])
+        return _html(page(linker, title, body, styles=[PAGES_CSS]))
 
-    def _derived(self, iri: str) -> list[Term]:
-        return [r["p"] for r in self.view.select("SELECT ?s ?p WHERE { ?s prov:wasDerivedFrom ?p }", s=Term.uri(iri))]
+    @cached_property
+    def relations(self) -> dict[str, list[overview.Relation]]:
+        """Relation folder name -> the bilateral relations its article states, with their parties."""
+        return overview.relations_by_pair(self.view, {iri: info.pair for iri, info in self.passages.items()},
+                                          list(self.pairs))
 
-    def _sections_html(self, linker: Linker) -> str:
-        """Each section of each source with the facts and things the graph draws from its passages."""
-        rows = self.view.select(
-            "SELECT ?doc ?section ?order ?fact ?passage WHERE { "
-            "?section a afkg:ArticleSection ; afkg:ofDocument ?doc ; afkg:sectionOrder ?order . "
-            "?passage afkg:inSection ?section . ?fact prov:wasDerivedFrom ?passage }")
-        sections: dict[tuple[str, int, str], dict[str, str]] = {}
-        for row in rows:
-            try:
-                order = int(row["order"].value)
-            except ValueError:
-                order = 0
-            key = (row["doc"].value, order, row["section"].value)
-            facts = sections.setdefault(key, {})
-            facts.setdefault(row["fact"].value, row["passage"].value)
-        parts = ["<h2>What the article says, section by section</h2>"]
-        for (_, _, section), facts in sorted(sections.items()):
-            parts.append(f"<section><h3>{term_html(Term.uri(section), self.view, linker)}</h3><ul class=\"facts\">")
-            for fact in sorted(facts, key=lambda f: (self.view.label(Term.uri(f)), f)):
-                info = self.passages.get(facts[fact])
-                quote = f" <q>{text(info.quote)}</q>" if info else ""
-                parts.append(f"<li>{term_html(Term.uri(fact), self.view, linker)}.{quote}</li>")
-            parts.append("</ul></section>")
-        return "\n".join(parts)
+    def _resource_link(self, linker: Linker, iri: str, label: str | None = None) -> dict[str, str | None]:
+        """A link (href, text, title) to the page of one of our resources; no href for any other IRI."""
+        target = resource_target(iri)
+        short = shorten(iri)
+        return {"href": linker.href(target) if target else None,
+                "text": label if label is not None else self.view.label(Term.uri(iri)),
+                "title": iri if short.startswith("<") else short}
+
+    def _relation_entries(self, linker: Linker) -> list[dict[str, Any]]:
+        """One entry per relation of each folder (the folder's name when it states none)."""
+        entries: list[dict[str, Any]] = []
+        for pair, relations in self.relations.items():
+            more = {"summary_href": linker.href("/relation/" + pair), "source_href": linker.href("/source/" + pair)}
+            if not relations:
+                entries.append({"link": {"href": None, "text": pair, "title": None}, "parties": [], **more})
+            for relation in relations:
+                entries.append({"link": self._resource_link(linker, relation.iri, relation.label),
+                                "parties": [self._resource_link(linker, p.iri, p.label) for p in relation.parties],
+                                **more})
+        return entries
+
+    def _document_entries(self, linker: Linker, pair: str | None = None) -> list[dict[str, Any]]:
+        """The source documents (of one relation folder, or all) with their article and licences."""
+        return [{"link": self._resource_link(linker, doc.iri, doc.label),
+                 "source_href": linker.href("/source/" + doc.pair),
+                 "article": _external_link(doc.article) if doc.article else None,
+                 "licences": [_external_link(lic) for lic in doc.licences]}
+                for doc in overview.documents(self.view, self.documents) if pair is None or doc.pair == pair]
+
+    def _section_entries(self, linker: Linker, documents: list[str]) -> list[dict[str, Any]]:
+        """Each section of the given source documents, in order, with an anchor and the facts and
+        things the graph draws from its passages, each with its quote."""
+        quotes = {iri: info.quote for iri, info in self.passages.items()}
+        found: list[dict[str, Any]] = []
+        used: set[str] = set()
+        for document in documents:
+            for section in overview.sections(self.view, quotes, document):
+                base = re.sub(r"[^A-Za-z0-9_-]+", "-", overview.last_segment(section.iri)).strip("-") or "section"
+                anchor, n = base, 1
+                while anchor in used:
+                    n += 1
+                    anchor = f"{base}-{n}"
+                used.add(anchor)
+                found.append({"anchor": anchor, "link": self._resource_link(linker, section.iri),
+                              "facts": [{"link": self._resource_link(linker, fact), "quote": quote}
+                                        for fact, quote in section.facts]})
+        return found
+
+    def relation(self, pair: str, linker: Linker) -> Response:
+        """The summary of one relation folder: its relations and parties, its source, and what the
+        article says section by section."""
+        linker = linker.at("/relation/" + pair)
+        if pair not in self.pairs:
+            return self.not_found(linker, f"There is no relation folder '{pair}'.")
+        relations = self.relations.get(pair, [])
+        title = ", ".join(r.label for r in relations) or pair
+        documents = [doc for doc, p in self.documents.items() if p == pair]
+        share = self.coverage.share(pair)
+        body = render("relation.html", title=title, coverage=share.summary if share is not None else None,
+                      relations=[{"link": self._resource_link(linker, r.iri, r.label),
+                                  "parties": [self._resource_link(linker, p.iri, p.label) for p in r.parties]}
+                                 for r in relations],
+                      documents=self._document_entries(linker, pair), source_href=linker.href("/source/" + pair),
+                      sections=self._section_entries(linker, documents))
+        return _html(page(linker, title, body, styles=[PAGES_CSS]))
 
     # --- resources -----------------------------------------------------------------------
 
@@ -406,22 +451,48 @@ class Site:
         return _html(page(linker, "Not found", body), 404, {"Vary": "Accept"})
 
     def search(self, words: str, linker: Linker) -> Response:
-        """Resources whose label contains ``words`` (case-insensitive)."""
+        """Resources whose label or name contains ``words`` (case, ``_`` and spaces aside), with their
+        kind; without words, every resource A–Z, which the page narrows in the browser as words
+        are typed (the static site's search)."""
+        import difflib
+
         words = words.strip()[:200]
-        found = []
-        if words:
-            needle = words.lower()
-            for iri, label in sorted(self.view.labels.items(), key=lambda kv: (kv[1].lower(), kv[0])):
-                target = resource_target(iri)
-                if target and needle in label.lower():
-                    found.append(f'<li><a href="{attr(linker.href(target))}">{text(label)}</a></li>')
-                    if len(found) >= MAX_SEARCH_RESULTS:
-                        break
-        listing = "<ul>" + "".join(found) + "</ul>" if found else "<p>Nothing found.</p>"
-        body = (f'<h1>Search</h1><form method="get" action="{attr(linker.href("/search"))}" role="search">'
-                f'<label for="q">Search the labels</label> <input id="q" name="q" type="search" '
-                f'value="{attr(words)}"> <button type="submit">Search</button></form>{listing}')
-        return _html(page(linker, "Search", body))
+        wanted = names.fold(words)
+        limit = MAX_SEARCH_RESULTS if wanted else MAX_INDEX_ENTRIES
+        found: list[tuple[int, str, str, str, str]] = []
+        others: dict[str, tuple[str, str]] = {}
+        for iri, label in self.view.labels.items():
+            target = resource_target(iri)
+            if not target:
+                continue
+            folded = names.fold(label)
+            key = folded + " " + names.fold(names.last_segment(iri))
+            if wanted and wanted not in key:
+                others.setdefault(folded, (target, label))
+                continue
+            rank = 0 if folded == wanted else 1 if folded.startswith(wanted) else 2
+            found.append((rank if wanted else 0, label.casefold(), iri, label, key))
+        found.sort()
+        truncated = len(found) > limit
+        results = [{"href": linker.href(resource_target(iri) or "/"), "text": label, "kind": self._kinds.get(iri, ""),
+                    "key": key, "label_key": names.fold(label)} for _, _, iri, label, key in found[:limit]]
+        suggestions = []
+        if wanted and not results:
+            close = difflib.get_close_matches(wanted, sorted(others), n=5, cutoff=0.6)
+            suggestions = [{"href": linker.href(others[c][0]), "text": others[c][1]} for c in close]
+        body = render("search.html", action=linker.href("/search"), words=words, results=results,
+                      truncated=truncated, suggestions=suggestions)
+        return _html(page(linker, "Search", body, styles=[PAGES_CSS], scripts=["/static/search.js"]))
+
+    @cached_property
+    def _kinds(self) -> dict[str, str]:
+        """IRI -> the labels of its classes (those with a label), for telling like names apart."""
+        kinds: dict[str, set[str]] = {}
+        for row in self.view.select("SELECT ?s ?t WHERE { ?s a ?t FILTER(isIRI(?s) && isIRI(?t)) }"):
+            label = self.view.labels.get(row["t"].value)
+            if label:
+                kinds.setdefault(row["s"].value, set()).add(label)
+        return {iri: ", ".join(sorted(found, key=str.casefold)) for iri, found in kinds.items()}
 
     # --- ontology and source ------------------------------------------------------------------
 
@@ -441,8 +512,18 @@ class Site:
         return _html(page(linker, "Ontology", f'<div class="ontology">{body}</div>',
                           alternates=[("/ontology.ttl", FORMATS["ttl"][0], "Turtle")]), 200, headers)
 
+    @cached_property
+    def coverage(self) -> Any:
+        """Which sentences of each source text the graph cites (a ``coverage_view.SiteCoverage``),
+        worked out on first use and kept: it reads the whole graph and every text."""
+        from afkg.publish.site.coverage_view import SiteCoverage
+
+        return SiteCoverage(self.kg, self.documents)
+
     def source(self, pair: str, linker: Linker) -> Response:
-        """The source text of a relation, with an anchor at each passage the graph quotes."""
+        """The source text of a relation: the document's coverage in the header, each sentence
+        marked cited or not and linked to what cites it, and an anchor at each passage the graph
+        quotes (``source_page`` cuts the text, ``source.html`` shows it)."""
         path = self.pairs.get(pair)
         if path is None:
             return self.not_found(linker, f"There is no relation folder '{pair}'.")
@@ -459,38 +540,40 @@ class Site:
                 body = f'<h1>Source text</h1><p class="error" role="alert">{text(exc)}</p>'
                 return _html(page(linker, "Source text", body), 500)
             self._source_texts[pair] = source_text
-        passages = sorted(((iri, info) for iri, info in self.passages.items() if info.pair == pair),
-                          key=lambda kv: kv[1].anchor)
-        spans = []
+        from afkg.publish.site import source_page
+        from afkg.publish.site.coverage_view import matches_text, share_of
+
+        quoted: list[tuple[source_page.Quoted, str]] = []
         missing = []
-        for iri, info in passages:
+        for iri, info in sorted(((iri, info) for iri, info in self.passages.items() if info.pair == pair),
+                                key=lambda kv: kv[1].anchor):
             start = source_text.find(info.quote) if info.quote else -1
             if start < 0:
-                missing.append((iri, info))
+                missing.append(iri)
             else:
-                spans.append((start, start + len(info.quote), iri, info))
-        cuts = sorted({0, len(source_text)} | {s for s, *_ in spans} | {e for _, e, *_ in spans})
-        out = []
-        for left, right in zip(cuts, cuts[1:], strict=False):
-            out += [f'<span class="anchor" id="{attr(info.anchor)}"></span>'
-                    for s, _, _, info in spans if s == left]
-            piece = text(source_text[left:right])
-            covering = [info.anchor for s, e, _, info in spans if s <= left and right <= e]
-            out.append(f'<mark title="{attr(", ".join(covering))}">{piece}</mark>' if covering else piece)
+                quoted.append((source_page.Quoted(start, start + len(info.quote), info.anchor), iri))
         doc = next((d for d, p in self.documents.items() if p == pair), None)
         title = self.view.label(Term.uri(doc)) if doc else pair
-        listing = "".join(
-            f'<li><a href="#{attr(info.anchor)}">{text(info.anchor)}</a> — '
-            f"{term_html(Term.uri(iri), self.view, linker)}</li>"
-            for _, _, iri, info in sorted(spans, key=lambda s: s[0]))
-        body = (f"<h1>{text(title)}</h1><p>The text of the article, byte for byte; every passage the graph "
-                "quotes is marked and has an anchor.</p>"
-                f'<div class="source-text">{"".join(out)}</div>'
-                f"<h2>Passages</h2><ol>{listing}</ol>")
-        if missing:
-            body += "<p>Passages whose quote is not in the text: " + ", ".join(
-                term_html(Term.uri(iri), self.view, linker) for iri, _ in missing) + "</p>"
-        return _html(page(linker, title, body))
+        covered = [self.coverage.document(str(d)) for d, p in sorted(self.kg.sources.items(), key=str) if p == path]
+        document = covered[0] if covered else None
+        sentences = matches_text(document, source_text) if document is not None else None
+
+        def link(iri: str) -> source_page.Link:
+            return source_page.resource_link(self.view, linker, iri)
+
+        used = {q.anchor for q, _ in quoted}
+        segments = source_page.segments(source_text, sentences or [], [q for q, _ in quoted], used, link)
+        entries = [segment["sentence"] for segment in segments if segment["sentence"] is not None]
+        uncited = [entry for entry in entries if not entry["cited"]]
+        body = render(
+            "source.html", title=title,
+            share=share_of([document]) if document is not None and sentences is not None else None,
+            uncited=uncited[:source_page.UNCITED_SHOWN],
+            more_uncited=max(0, len(uncited) - source_page.UNCITED_SHOWN),
+            segments=segments, groups=source_page.by_section(entries),
+            passages=[{"anchor": q.anchor, "link": link(iri)} for q, iri in sorted(quoted, key=lambda x: x[0].start)],
+            missing=[link(iri) for iri in missing])
+        return _html(page(linker, title, body, styles=[SOURCE_CSS]))
 
     # --- stored queries ------------------------------------------------------------------------
 
@@ -533,15 +616,27 @@ class Site:
             return Response(answer.status, answer.media_type, answer.body, {**answer.headers, **headers})
         status, ran = 200, False
         unknown = sorted(set(params) - set(query.params))
+        readings: list[queries.Reading] = []
         try:
             if unknown:
                 raise UsageError(f"query '{stem}' has no parameter '{unknown[0]}'")
             if not params and not runs_with_defaults(query):
                 raise _WaitingForInput
-            result = self.run(query, {k: v for k, v in given.items() if v != ""})
+            filled = {k: v for k, v in given.items() if v != ""}
+            if query.federated and self._runner is None:
+                raise _ElsewhereOnly
+            readings = queries.readings(query, filled, self.engine(), self.view)
+            given.update({r.param: r.value for r in readings})
+            filled.update({r.param: r.value for r in readings})
+            result = self.run(query, filled)
             outcome, ran = queries.results_html(result, self, linker), True
         except _WaitingForInput:
             outcome = "<p>Fill in the required values (marked *) and press Run.</p>"
+        except _ElsewhereOnly:
+            status = 503
+            outcome = queries.elsewhere_html(query)
+        except (names.UnknownName, names.AmbiguousName) as exc:
+            status, outcome = 400, queries.name_error_html(exc, query, given, linker)
         except (UsageError, InputError) as exc:
             status, outcome = 400, f'<p class="error" role="alert">{text(exc)}</p>'
         except AfkgError as exc:
@@ -550,8 +645,9 @@ class Site:
             if retry:
                 headers = {**headers, "Retry-After": str(retry)}
             outcome = f'<p class="error" role="alert">{text(exc)}</p>'
-        body = queries.query_body(query, given, outcome, linker, static=linker.static, ran=ran)
-        return _html(page(linker, query.summary, body), status, headers)
+        body = queries.query_body(query, given, outcome, linker, static=linker.static, ran=ran, readings=readings,
+                                  service_note=status != 503 or not query.federated or self._runner is not None)
+        return _html(page(linker, query.summary, body, styles=[PAGES_CSS]), status, headers)
 
     def query_download(self, name_and_suffix: str, given: dict[str, str]) -> Response:
         """The results of a stored query in one format (``NAME.csv``, ``NAME.ttl``…)."""
@@ -595,8 +691,26 @@ class Site:
         body = f'<h1>{text(title)}</h1><p class="error" role="alert">{text(exc)}</p>'
         return _html(page(linker, title, body), status, headers)
 
-    def timeline(self, linker: Linker) -> Response:
-        """The timeline of the relation, from the stored query ``timeline``."""
+    @cached_property
+    def picture_relations(self) -> dict[str, pictures.RelationKey]:
+        """Relation IRI -> how the timeline and the trade chart show it (folder, label, colour)."""
+        return picture_pages.relation_keys(self.relations)
+
+    def _picture_relation(self, params: Mapping[str, str] | None, path: str, title: str,
+                          linker: Linker) -> pictures.RelationKey | None | Response:
+        """The relation a picture page is asked for (None: all), or the 404 page of an unknown one."""
+        chosen = picture_pages.chosen_relation(self.picture_relations, params or {})
+        if isinstance(chosen, str):
+            body = picture_pages.unknown_relation_body(chosen, self.picture_relations, path, title, linker)
+            return _html(page(linker, title, body), 404)
+        return chosen
+
+    def timeline(self, linker: Linker, params: Mapping[str, str] | None = None) -> Response:
+        """The timeline of the relations (or of the one ``?relation=<folder>`` names), from the stored
+        query ``timeline``."""
+        chosen = self._picture_relation(params, "/timeline", "Timeline", linker)
+        if isinstance(chosen, Response):
+            return chosen
         try:
             data = self._picture_data("timeline")
         except AfkgError as exc:
@@ -604,24 +718,18 @@ class Site:
         if isinstance(data, str):
             body = f"<h1>Timeline</h1><p>{text(data)}</p>"
             return _html(page(linker, "Timeline", body))
-        lanes_of: dict[str, str] = {}
-        for lane, top in (("Rule and occupation", "ControlPeriod"), ("Ties", "Relationship"), ("Visits", "Visit")):
-            rows = self.view.select("SELECT ?item ?top WHERE { ?item a/rdfs:subClassOf* ?top }",
-                                    top=Term.uri(PREFIXES["afkg"] + top))
-            for row in rows:
-                lanes_of.setdefault(row["item"].value, lane)
-        items = pictures.timeline_items(data, lanes_of)
-        listed = [[text(i.worded or str(int(i.start))), term_html(i.item, self.view, linker), text(i.lane)]
-                  for i in sorted(items, key=lambda i: (i.start, i.label))]
-        query_link = attr(linker.href("/queries/timeline"))
-        body = (f"<h1>Timeline</h1><p>Events as points, periods of rule, occupation and ties as bars, visits; "
-                f'drawn from the stored query <a href="{query_link}">timeline</a>. Each mark links to its page.</p>'
-                f'<figure class="picture">{pictures.timeline_svg(items, linker)}</figure>'
-                + table(["when", "what", "kind"], listed, caption="The same items as a list"))
-        return _html(page(linker, "Timeline", body))
+        keys = self.picture_relations
+        items = picture_pages.all_timeline_items(
+            self.view, data, {iri: info.pair for iri, info in self.passages.items()}, keys)
+        body = picture_pages.timeline_body(items, keys, chosen, self.view, linker)
+        return _html(page(linker, f"Timeline: {chosen.label}" if chosen else "Timeline", body))
 
-    def trade(self, linker: Linker) -> Response:
-        """The trade chart: flows by direction and year, and the balance."""
+    def trade(self, linker: Linker, params: Mapping[str, str] | None = None) -> Response:
+        """The trade chart: flows by direction and year, and the balance, of the relations (or of the
+        one ``?relation=<folder>`` names)."""
+        chosen = self._picture_relation(params, "/trade", "Trade", linker)
+        if isinstance(chosen, Response):
+            return chosen
         try:
             flows_data = self._picture_data("trade-by-year")
             balance_data = self._picture_data("trade-balance")
@@ -631,38 +739,31 @@ class Site:
             return _html(page(linker, "Trade", f"<h1>Trade</h1><p>{text(flows_data)}</p>"))
         flows = pictures.flows_from(flows_data)
         balances = pictures.balances_from(balance_data) if isinstance(balance_data, SelectResult) else []
-        label = lambda term: self.view.label(term)  # noqa: E731
-        charts = "".join(f'<figure class="picture">{pictures.trade_svg(flows, balances, label, currency)}'
-                         f"<figcaption>Amounts in {text(currency)}</figcaption></figure>"
-                         for currency in sorted({f.currency for f in flows} | {b.currency for b in balances}))
-        rows = [[text(f.year), term_html(f.exporter, self.view, linker), term_html(f.importer, self.view, linker),
-                 text(f"{f.amount:,f}".rstrip("0").rstrip(".")), text(f.currency)] for f in flows]
-        rows += [[text(b.year), term_html(b.reporter, self.view, linker) + " (balance)",
-                  term_html(b.partner, self.view, linker), text(f"{b.amount:,f}".rstrip("0").rstrip(".")),
-                  text(b.currency)] for b in balances]
-        body = ("<h1>Trade</h1><p>Flows by year and direction, with the balance; drawn from the stored queries "
-                f'<a href="{attr(linker.href("/queries/trade-by-year"))}">trade-by-year</a> and '
-                f'<a href="{attr(linker.href("/queries/trade-balance"))}">trade-balance</a>.</p>'
-                + (charts or "<p>No trade figures.</p>")
-                + table(["year", "from", "to", "amount", "currency"], rows, caption="The same figures as a table"))
-        return _html(page(linker, "Trade", body))
+        body = picture_pages.trade_body(flows, balances, self.picture_relations, chosen, self.view, linker)
+        return _html(page(linker, f"Trade: {chosen.label}" if chosen else "Trade", body))
 
     # --- editor, static files, downloads ---------------------------------------------------------------
 
     def editor(self, linker: Linker | None = None) -> Response:
-        """The SPARQL editor (YASGUI, served locally) with the prefixes and the stored queries as examples."""
+        """The SPARQL editor (YASGUI, served locally): one readable example to start from, a picker
+        that opens a stored query in a tab, and results whose IRIs of ours link to their pages here."""
         linker = (linker or Linker()).at("/sparql")
-        examples = [{"name": q.name, "summary": q.summary, "query": q.text} for q in self.catalogue.all()]
-        config = {"endpoint": self.sparql_endpoint, "prefixes": PREFIXES, "examples": examples}
+        examples = [{"name": q.name, "summary": q.summary, "query": examples_.readable(q)}
+                    for q in self.catalogue.all()]
+        resource_href = linker.href("/resource/NAME").rsplit("NAME", 1)
+        config = {
+            "endpoint": self.sparql_endpoint, "prefixes": PREFIXES, "examples": examples,
+            "starter": examples_.starter(PREFIXES), "namespaces": {"resource": RES, "ontology": PREFIXES["afkg"]},
+        }
+        pages = {"before": resource_href[0], "after": resource_href[1], "files": "true" if linker.static else "false",
+                 "ontology": linker.href("/ontology")}
         data = (json.dumps(config, ensure_ascii=False, sort_keys=True)
                 .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
-        body = ("<h1>SPARQL editor</h1>"
-                "<p>Write a query, or pick a stored one from the tabs; it runs on "
-                f"<code>{text(self.sparql_endpoint)}</code>. "
-                f'Without JavaScript, use the <a href="{attr(linker.href("/queries"))}">stored queries</a>.</p>'
-                '<div id="yasgui"></div>'
-                f'<script type="application/json" id="editor-config">{data}</script>')
-        return _html(page(linker, "SPARQL editor", body, styles=["/static/vendor/yasgui/yasgui.min.css"],
+        body = render("editor.html", endpoint=self.sparql_endpoint,
+                      prefix_text="".join(f"PREFIX {n}: <{iri}>\n" for n, iri in sorted(PREFIXES.items())),
+                      examples=examples, queries_href=linker.href("/queries"), config=markup(data), pages=pages)
+        return _html(page(linker, "SPARQL editor", body,
+                          styles=["/static/vendor/yasgui/yasgui.min.css", PAGES_CSS],
                           scripts=["/static/vendor/yasgui/yasgui.min.js", "/static/editor.js"]))
 
     def static_file(self, name: str) -> Response:

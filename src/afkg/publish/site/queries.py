@@ -6,16 +6,21 @@ The form is a plain GET form to the page's own URL, so it works without JavaScri
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from afkg.publish.site.html import attr, table, text
-from afkg.publish.site.terms import term_html
+from afkg.publish.site.templating import render
+from afkg.publish.site.terms import resource_target, term_html
+from afkg.query import names
 from afkg.query.catalogue import Param, StoredQuery
 from afkg.query.results import AskResult, GraphResult, Result, SelectResult
+from afkg.query.terms import Term
 
 if TYPE_CHECKING:
     from afkg.publish.site.app import Site
     from afkg.publish.site.links import Linker
+    from afkg.publish.site.view import GraphView
 
 TABULAR_DOWNLOADS = ("csv", "json", "tsv", "xml")
 GRAPH_DOWNLOADS = ("ttl", "nt", "jsonld")
@@ -61,7 +66,7 @@ def _input(param: Param, value: str) -> str:
         "xsd:date": ' type="date"',
         "xsd:gYear": ' type="text" inputmode="numeric" pattern="-?[0-9]{4,}" placeholder="e.g. 2024"',
         "xsd:gYearMonth": ' type="text" pattern="-?[0-9]{4,}-(0[1-9]|1[0-2])" placeholder="e.g. 2024-11"',
-        "iri": ' type="text" placeholder="e.g. res:Example or a full IRI"',
+        "iri": ' type="text" placeholder="a name or an IRI"',
     }
     extra = kinds.get(param.type, ' type="text"')
     return f'<input id="{ident}" name="{attr(param.name)}"{extra} value="{attr(value)}"{required}>'
@@ -113,9 +118,11 @@ def results_html(result: Result, site: Site, linker: Linker) -> str:
 
 
 def query_body(query: StoredQuery, given: dict[str, str], outcome: str, linker: Linker, *, static: bool,
-               ran: bool) -> str:
+               ran: bool, readings: list[Reading] | None = None, service_note: bool = True) -> str:
     """The page of one stored query; ``outcome`` is the results (or an error) as HTML; download
-    links and the permalink are offered when the query ran."""
+    links and the permalink are offered when the query ran; ``readings`` say which names were
+    read as which resources; ``service_note`` says which services a federated query asks (left
+    out when ``outcome`` already says so)."""
     filled = {k: v for k, v in sorted(given.items()) if v != ""}
     links = ""
     if ran:
@@ -126,12 +133,80 @@ def query_body(query: StoredQuery, given: dict[str, str], outcome: str, linker: 
         links = f'<p>Download: {downloads}. <a href="{attr(permalink)}" rel="bookmark">Permalink</a>.</p>'
     tags = " ".join(f'<span class="tag">{text(t)}</span>' for t in query.tags)
     description = f"<p>{text(query.description)}</p>" if query.description else ""
-    federated = ("<p>This query also asks Wikidata's query service (federated).</p>" if query.federated else "")
+    federated = render("query_service.html", refused=False, endpoints=service_endpoints(query), query_name=query.name) \
+        if query.federated and service_note else ""
+    notes = render("query_readings.html", readings=[_reading_entry(r, linker) for r in readings or []])
     return "\n".join([
         f"<h1>{text(query.summary)}</h1>",
         f'<p class="query-name"><code>{text(query.name)}</code> {tags}</p>',
         description, federated,
         form_html(query, given, linker, static=static),
-        f'<section id="results"><h2>Results</h2>{outcome}{links}</section>',
+        f'<section id="results"><h2>Results</h2>{notes}{outcome}{links}</section>',
         f'<section><h2>SPARQL</h2><pre><code>{text(query.text)}</code></pre></section>',
     ])
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A value given for a parameter that was read as another: a name as the IRI it names."""
+
+    param: str
+    given: str
+    value: str
+    """The value as the graph spells it: ``prefix:name`` (or ``<iri>``), or an enum value."""
+    iri: str | None
+    label: str
+    """The label of the resource read (empty for an enum value)."""
+
+
+def readings(query: StoredQuery, given: dict[str, str], engine: Any, view: GraphView) -> list[Reading]:
+    """The values of ``given`` that :func:`afkg.query.names.resolve` reads as others, in parameter
+    order (its errors are raised: :class:`~afkg.query.names.UnknownName`, ...)."""
+    resolved = names.resolve(query, given, engine)
+    found = []
+    for name in query.params:
+        if name not in given or resolved.get(name) == given[name]:
+            continue
+        value = resolved[name]
+        if value.startswith("<") and value.endswith(">"):
+            iri = value[1:-1]
+            found.append(Reading(name, given[name], names.short_name(iri), iri, view.label(Term.uri(iri))))
+        else:
+            found.append(Reading(name, given[name], value, None, ""))
+    return found
+
+
+def _reading_entry(reading: Reading, linker: Linker) -> dict[str, str | None]:
+    target = resource_target(reading.iri) if reading.iri else None
+    return {"given": reading.given, "value": reading.value, "label": reading.label,
+            "href": linker.href(target) if target else None}
+
+
+def name_error_html(error: names.UnknownName | names.AmbiguousName, query: StoredQuery, given: dict[str, str],
+                    linker: Linker) -> str:
+    """The message of a name the graph does not hold (or holds several of), with a link per
+    suggested resource that runs the query with it instead."""
+    filled = {k: v for k, v in given.items() if v != ""}
+    suggestions = []
+    for iri, label in error.suggestions:
+        value = names.short_name(iri)
+        href = linker.href("/queries/" + query.name, query={**filled, error.param: value})
+        suggestions.append({"href": href, "label": label or value, "value": value})
+    kind = "unknown" if isinstance(error, names.UnknownName) else "ambiguous"
+    return render("query_name_error.html", message=str(error), suggestions=suggestions, kind=kind)
+
+
+def service_endpoints(query: StoredQuery) -> list[str]:
+    """The SPARQL services a federated query asks, in order of first use."""
+    from afkg.query.guard import check_stored
+
+    found: list[str] = []
+    for clause in check_stored(query.text, str(query.path)).services:
+        if clause.endpoint not in found:
+            found.append(clause.endpoint)
+    return found
+
+
+def elsewhere_html(query: StoredQuery) -> str:
+    """Why a federated query does not run on a site without a server, and how to run it."""
+    return render("query_service.html", refused=True, endpoints=service_endpoints(query), query_name=query.name)

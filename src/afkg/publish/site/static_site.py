@@ -22,8 +22,9 @@ from afkg.publish.site.queries import downloads_for
 
 def site_paths(site: Site) -> list[str]:
     """Every logical path the static site holds, pages first."""
-    paths = ["/", "/ontology", "/ontology.ttl", "/queries", "/timeline", "/trade", "/sparql"]
+    paths = ["/", "/ontology", "/ontology.ttl", "/queries", "/timeline", "/trade", "/sparql", "/search"]
     paths += [f"/source/{pair}" for pair in site.pairs]
+    paths += [f"/relation/{pair}" for pair in site.pairs]
     for name in site.catalogue.names():
         paths.append(f"/queries/{name}")
         query = site.catalogue.get(name)
