@@ -52,7 +52,7 @@ def project_context(kg: KnowledgeGraph) -> dict:
     return load_context(kg.layout.context_file)
 
 
-@pytest.mark.sample(2)
+@pytest.mark.sample(1)
 @pytest.mark.parametrize("options", VARIANTS, ids=lambda o: "-".join(o.values()) or "compact")
 def test_article_export_is_byte_identical_to_the_nquads_path(kg, project_context, options):
     triples = project_triples(kg)
@@ -63,6 +63,7 @@ def test_article_export_is_byte_identical_to_the_nquads_path(kg, project_context
         assert document["@context"] == project_context["@context"]
 
 
+@pytest.mark.slow
 def test_export_function_gives_the_reference_bytes(kg, project_context):
     triples = project_triples(kg)
     for options in VARIANTS:
@@ -78,7 +79,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
     return load(Layout(root=out))
 
 
-@pytest.mark.sample(1)
+@pytest.mark.slow
 @pytest.mark.parametrize("options", VARIANTS, ids=lambda o: "-".join(o.values()) or "compact")
 def test_generated_project_is_byte_identical_to_the_nquads_path(generated, options):
     context = load_context(generated.layout.context_file)

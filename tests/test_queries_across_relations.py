@@ -245,6 +245,7 @@ def test_order_by_is_total(name):
 
 # --- the same bytes, no duplicates, per-relation answers ----------------------------------------
 
+@pytest.mark.sample(16)
 @pytest.mark.parametrize("run", RUNS, ids=[run_id(r) for r in RUNS])
 def test_engines_give_identical_bytes(run, answers):
     name, params = run
@@ -254,6 +255,7 @@ def test_engines_give_identical_bytes(run, answers):
         assert len({render(r, fmt) for r in results}) == 1, f"{fmt} differs between engines"
 
 
+@pytest.mark.sample(16)
 @pytest.mark.parametrize("run", [r for r in RUNS if QUERIES[r[0]].query_type == "SELECT"],
                          ids=[run_id(r) for r in RUNS if QUERIES[r[0]].query_type == "SELECT"])
 def test_no_row_is_repeated(run, answers):

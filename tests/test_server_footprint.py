@@ -111,6 +111,7 @@ def test_a_store_whose_stamp_matches_is_served_without_validating_again(stored, 
         service.close()
 
 
+@pytest.mark.sample(1)
 @pytest.mark.parametrize(("change", "said"), [
     ("edit", "data/albania-france/relation.ttl changed"),
     ("add", "data/albania-france/extra.ttl was added"),

@@ -127,6 +127,7 @@ SPELLINGS = [
 ]
 
 
+@pytest.mark.sample(3)
 @pytest.mark.parametrize("spelling", SPELLINGS)
 def test_service_to_a_trap_sends_nothing_whatever_the_spelling(live, trap, spelling):
     clause = spelling.format(url=trap.url)
@@ -165,6 +166,7 @@ SUFFIX = {"csv": "csv", "tsv": "tsv", "json": "json", "xml": "xml", "turtle": "t
           "jsonld": "jsonld"}
 
 
+@pytest.mark.slow
 def test_every_stored_query_through_the_api_equals_the_cli_bytes(live):
     cases = _examples()
     assert len(cases) > 80
@@ -236,6 +238,7 @@ HOSTILE = {
 }
 
 
+@pytest.mark.sample(1)
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_hostile_requests_leave_the_server_answering(live, name):
     while httpx.get(live.url + "healthz", timeout=30).json()["idle"] < 2:

@@ -218,6 +218,7 @@ def success(caller):
     return Reply(body=EMPTY_RESULTS, headers=SPARQL_JSON)
 
 
+@pytest.mark.sample(1)
 @pytest.mark.parametrize("caller", CALLERS)
 def test_every_caller_ends_at_the_total_deadline(kg, caller):
     """A body whose bytes come just under the timeout apart never lets one read time out;

@@ -9,11 +9,9 @@ reads "Party1: Albania", "Party2: France"; Albania is owl:sameAs wd:Q222 (data/s
 
 from __future__ import annotations
 
-import http.server
-import threading
-
 import pytest
-from test_site_browser import CHROMIUM, PROJECT, Visit, _handler
+from browserkit import CHROMIUM, serving
+from test_site_browser import PROJECT, Visit, _handler
 
 from afkg.layout import Layout
 from afkg.publish.site import Site, write_site
@@ -40,22 +38,8 @@ def site() -> Site:
 def base_url(site, tmp_path_factory):
     folder = tmp_path_factory.mktemp("first-visit") / "public"
     write_site(site, folder)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(folder, site))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield chromium
-        chromium.close()
+    with serving(_handler(folder, site)) as url:
+        yield url
 
 
 @pytest.fixture()
@@ -99,6 +83,7 @@ def _open_editor(open_page, screen: str, path: str = "sparql.html") -> Visit:
 
 # --- home --------------------------------------------------------------------------------------------
 
+@pytest.mark.sample(1)
 @pytest.mark.parametrize("screen", sorted(SCREENS))
 def test_the_first_screen_says_what_this_is_and_where_to_start(open_page, screen, tmp_path):
     visit = open_page("index.html", screen)
@@ -123,6 +108,7 @@ def test_the_first_screen_says_what_this_is_and_where_to_start(open_page, screen
     assert page.url.endswith("/resource/France.html") and page.locator("h1").inner_text() == "France"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("screen", ["phone"])
 def test_the_home_search_box_finds_a_party(open_page, screen):
     page = open_page("index.html", screen).page
@@ -159,6 +145,7 @@ def _covered_text(page) -> list[str]:
     }""")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("screen", sorted(SCREENS))
 def test_the_editor_opens_on_one_readable_query_that_no_button_covers(open_page, screen, tmp_path):
     visit = _open_editor(open_page, screen)
@@ -180,6 +167,7 @@ def test_the_editor_opens_on_one_readable_query_that_no_button_covers(open_page,
     assert _sideways_scroll(page) <= 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("screen", ["desktop"])
 def test_the_picker_opens_a_stored_query_in_a_tab_of_its_own_once(open_page, screen):
     page = _open_editor(open_page, screen).page
@@ -199,6 +187,7 @@ def _run_and_wait(page) -> None:
     page.wait_for_selector(".yasr table tbody tr")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("screen", ["phone"])
 def test_a_result_iri_of_this_graph_links_to_its_page_here(open_page, screen, base_url):
     page = _open_editor(open_page, screen).page
@@ -222,6 +211,7 @@ def test_a_result_iri_of_this_graph_links_to_its_page_here(open_page, screen, ba
     assert page.locator("h1").inner_text() == "Albania"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("screen", ["desktop"])
 def test_on_a_server_result_links_are_its_paths(open_page, screen):
     page = _open_editor(open_page, screen, "live/sparql").page

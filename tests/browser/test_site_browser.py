@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import threading
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from browserkit import CHROMIUM, serving
 
 from afkg.layout import Layout
 from afkg.publish.site import Site, write_site
 
-CHROMIUM = Path("/usr/bin/chromium")
 PROJECT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
@@ -107,30 +105,8 @@ def _handler(folder: Path, site: Site):
 
 @pytest.fixture(scope="module")
 def base_url(folder, site):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(folder, site))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def artefacts(tmp_path_factory) -> Path:
-    chosen = os.environ.get("AFKG_ARTEFACTS")
-    folder = Path(chosen) / "screenshots" if chosen else tmp_path_factory.mktemp("screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    with serving(_handler(folder, site)) as url:
+        yield url
 
 
 class Visit:
@@ -154,6 +130,7 @@ class Visit:
         self.context.close()
 
 
+@pytest.mark.sample(1)
 @pytest.mark.parametrize("kind", sorted(PAGES))
 def test_every_kind_of_page_loads_cleanly_and_stays_on_this_host(browser, base_url, artefacts, kind):
     for name, width in WIDTHS.items():
@@ -173,6 +150,7 @@ def test_every_kind_of_page_loads_cleanly_and_stays_on_this_host(browser, base_u
             visit.close()
 
 
+@pytest.mark.slow
 def test_resource_page_links_wikidata_and_its_facts(browser, base_url):
     visit = Visit(browser, base_url, PAGES["resource"])
     try:
@@ -187,6 +165,7 @@ def test_resource_page_links_wikidata_and_its_facts(browser, base_url):
         visit.close()
 
 
+@pytest.mark.slow
 def test_fact_page_shows_its_quote_linked_to_the_source(browser, base_url):
     visit = Visit(browser, base_url, PAGES["fact"])
     try:
@@ -200,6 +179,7 @@ def test_fact_page_shows_its_quote_linked_to_the_source(browser, base_url):
         visit.close()
 
 
+@pytest.mark.slow
 def test_timeline_has_one_mark_per_item(browser, base_url, site):
     rows = site.run(site.catalogue.get("timeline"), {}).rows
     items = {row["item"].value for row in rows}
@@ -218,6 +198,7 @@ def test_timeline_has_one_mark_per_item(browser, base_url, site):
         visit.close()
 
 
+@pytest.mark.slow
 def test_trade_chart_has_a_bar_per_flow_and_the_balance(browser, base_url):
     visit = Visit(browser, base_url, PAGES["trade"])
     try:
@@ -233,6 +214,7 @@ def test_trade_chart_has_a_bar_per_flow_and_the_balance(browser, base_url):
         visit.close()
 
 
+@pytest.mark.slow
 def test_static_query_page_shows_the_2024_flows(browser, base_url):
     visit = Visit(browser, base_url, PAGES["query"])
     try:
@@ -244,6 +226,7 @@ def test_static_query_page_shows_the_2024_flows(browser, base_url):
         visit.close()
 
 
+@pytest.mark.slow
 def test_query_form_works_without_javascript(browser, base_url, artefacts):
     visit = Visit(browser, base_url, "live/queries/trade-by-year", javascript=False)
     try:

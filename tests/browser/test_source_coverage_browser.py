@@ -13,11 +13,11 @@ import functools
 import http.server
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from test_site_browser import CHROMIUM, PROJECT, Visit
+from browserkit import CHROMIUM, serving
+from test_site_browser import PROJECT, Visit
 
 from afkg.layout import Layout
 from afkg.publish.site import Site
@@ -55,24 +55,11 @@ def base_url(tmp_path_factory):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(public)))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(functools.partial(Quiet, directory=str(public))) as url:
+        yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield chromium
-        chromium.close()
-
-
+@pytest.mark.slow
 def test_the_source_page_fits_the_screen_and_marks_the_uncited_sentence(browser, base_url, tmp_path):
     chosen = os.environ.get("AFKG_ARTEFACTS")
     shots = Path(chosen) / "screenshots" if chosen else tmp_path

@@ -238,7 +238,7 @@ def test_hostile_query_name(hostile, kind, command):
 CROSS3 = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }\n"
 CROSS2_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }\n"
 REGEX = 'SELECT ?x WHERE { BIND("' + "a" * 40 + '!" AS ?x) FILTER(REGEX(?x, "^(a+)+$")) }\n'
-STOPPED = Expect((1,), stderr_contains=r"query stopped after 2 s \(--timeout\)")
+STOPPED = Expect((1,), stderr_contains=r"query stopped after 1 s \(--timeout\)")
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -246,12 +246,12 @@ STOPPED = Expect((1,), stderr_contains=r"query stopped after 2 s \(--timeout\)")
 def test_runaway_query_is_stopped(hostile, text, engine):
     out = hostile.workspace(tiny=False).out / "result.csv"
     out.write_text("previous result\n", encoding="utf-8")
-    hostile.run(["query", "exec", write(hostile, text), "--engine", engine, "--timeout", "2", "--format", "csv",
+    hostile.run(["query", "exec", write(hostile, text), "--engine", engine, "--timeout", "1", "--format", "csv",
                  "-o", str(out)], STOPPED, tiny=False, bound=2, outputs=[out])
 
 
 def test_catastrophic_regex_is_stopped_on_rdflib(hostile):
-    hostile.run(["query", "exec", write(hostile, REGEX), "--engine", "rdflib", "--timeout", "2"], STOPPED, bound=2)
+    hostile.run(["query", "exec", write(hostile, REGEX), "--engine", "rdflib", "--timeout", "1"], STOPPED, bound=2)
 
 
 def test_catastrophic_regex_on_oxigraph(hostile):
