@@ -93,6 +93,46 @@ def kg(layout: Layout) -> KnowledgeGraph:
     return load(layout)
 
 
+@pytest.fixture(scope="module")
+def service():
+    """The HTTP service over the project (small bounds, see serverkit.load_service), once per module."""
+    from serverkit import load_service
+
+    loaded = load_service()
+    yield loaded
+    loaded.close()
+
+
+@pytest.fixture(scope="module")
+def http(service):
+    """A TestClient of the application over ``service``."""
+    from serverkit import client
+
+    with client(service) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright; once per test module (tests/browser/)."""
+    from browserkit import CHROMIUM  # tests/browser/, on the path of the modules that use this
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def artefacts(tmp_path_factory) -> Path:
+    """Where browser tests put screenshots: $AFKG_ARTEFACTS/screenshots if set, else a temporary folder."""
+    chosen = os.environ.get("AFKG_ARTEFACTS")
+    folder = Path(chosen) / "screenshots" if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.fixture()
 def project_copy(tmp_path: Path) -> Path:
     """A throw-away copy of ontology/, data/ and queries/ that a test may break."""

@@ -12,22 +12,7 @@ from click.testing import CliRunner
 
 from afkg.cli import cli
 
-from serverkit import client, load_service
-
 RES = "https://w3id.org/afkg/resource/"
-
-
-@pytest.fixture(scope="module")
-def service():
-    loaded = load_service()
-    yield loaded
-    loaded.close()
-
-
-@pytest.fixture(scope="module")
-def http(service):
-    with client(service) as test_client:
-        yield test_client
 
 
 def cli_error(*args: str) -> str:

@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from afkg.cli import cli
 from afkg.server.workers import QueryPool, WorkerSpec
 
-from serverkit import PROJECT, LiveServer, client, load_service, variant
+from serverkit import PROJECT, LiveServer, client, variant
 
 AFKG = "https://w3id.org/afkg/ontology#"
 RES = "https://w3id.org/afkg/resource/"
@@ -48,19 +48,6 @@ GREEDY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d ?b ?e"
 def rows(response) -> list[tuple[str, ...]]:
     body = response.json()
     return [tuple(b[n]["value"] for n in body["head"]["vars"]) for b in body["results"]["bindings"]]
-
-
-@pytest.fixture(scope="module")
-def service():
-    loaded = load_service()
-    yield loaded
-    loaded.close()
-
-
-@pytest.fixture(scope="module")
-def http(service):
-    with client(service) as test_client:
-        yield test_client
 
 
 def wait_until(condition, seconds: float = 30.0) -> bool:

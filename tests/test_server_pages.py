@@ -13,22 +13,9 @@ from rdflib import Graph, URIRef
 from afkg.layout import Layout
 from afkg.publish.site import Site
 
-from serverkit import PROJECT, client, load_service, variant
+from serverkit import PROJECT, client, variant
 
 ALBANIA = URIRef("https://w3id.org/afkg/resource/Albania")
-
-
-@pytest.fixture(scope="module")
-def service():
-    loaded = load_service()
-    yield loaded
-    loaded.close()
-
-
-@pytest.fixture(scope="module")
-def http(service):
-    with client(service) as test_client:
-        yield test_client
 
 
 @pytest.fixture(scope="module")

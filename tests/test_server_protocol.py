@@ -14,7 +14,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from serverkit import client, load_service, variant
+from serverkit import client, variant
 
 AFKG = "https://w3id.org/afkg/ontology#"
 RES = "https://w3id.org/afkg/resource/"
@@ -29,19 +29,6 @@ MISSIONS = (f"PREFIX afkg: <{AFKG}>\n"
 EXPECTED_MISSIONS = [(RES + "Albania", RES + "Paris"), (RES + "France", RES + "Tirana")]
 MISSIONS_GRAPH = (f"PREFIX afkg: <{AFKG}>\n"
                   "CONSTRUCT { ?m afkg:place ?city } WHERE { ?m afkg:sendingState ?s ; afkg:place ?city }")
-
-
-@pytest.fixture(scope="module")
-def service():
-    loaded = load_service()
-    yield loaded
-    loaded.close()
-
-
-@pytest.fixture(scope="module")
-def http(service):
-    with client(service) as test_client:
-        yield test_client
 
 
 def rows(response) -> list[tuple[str, ...]]:

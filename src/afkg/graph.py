@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
@@ -79,13 +79,6 @@ def parse_turtle(path: Path, graph: Graph | None = None, *, shown_as: str | None
     except Exception as exc:  # rdflib raises assorted errors for bad IRIs and literals
         raise InputError(f"{name}: cannot parse Turtle: {exc}") from None
     return target
-
-
-def ill_typed_literals(graph: Graph, file: str) -> list[IllTypedLiteral]:
-    """The ill-typed literals of ``graph`` (read from ``file``), in a stable order."""
-    found = [IllTypedLiteral(file, s, p, o) for s, p, o in graph
-             if isinstance(o, Literal) and o.ill_typed]
-    return sorted(found, key=lambda x: (str(x.subject), str(x.predicate), str(x.literal)))
 
 
 __all__ = ["IllTypedLiteral", "KnowledgeGraph", "Layout", "default_layout", "load", "parse_turtle", "position"]

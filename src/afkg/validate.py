@@ -239,11 +239,6 @@ def _named_property_shapes(shapes: Graph) -> tuple[Graph, dict[URIRef, Node]]:
     return named, {iri: node for node, iri in names.items()}
 
 
-def typed_store(kg: KnowledgeGraph) -> pyoxigraph.Store:
-    """The typed data (:func:`typed_data`) in the default graph of a pyoxigraph store."""
-    return graph_store(typed_data(kg))
-
-
 def graph_store(data: Graph) -> pyoxigraph.Store:
     """An rdflib graph in the default graph of a new pyoxigraph store (blank nodes keep their labels)."""
     import pyoxigraph

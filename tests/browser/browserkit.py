@@ -1,5 +1,5 @@
 """Helpers of the browser tests: where Debian's Chromium is, and a threaded HTTP server on
-127.0.0.1 for the pages they open (the fixtures are in this folder's conftest.py)."""
+127.0.0.1 for the pages they open (the browser and artefacts fixtures are in tests/conftest.py)."""
 
 from __future__ import annotations
 

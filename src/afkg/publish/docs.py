@@ -5,25 +5,19 @@ apply to each class (directly or through a superclass)."""
 from __future__ import annotations
 
 import re
-from html import escape
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from afkg.namespaces import AFKG, DCTERMS, ONTOLOGY_IRI, OWL, RDF, RDFS, SH, SKOS
+from afkg.publish.site.templating import markup, render
 from afkg.query.terms import shorten
 
 _NS = str(AFKG)
-_STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
-       line-height: 1.45; color: #222; }
-h1 { margin-bottom: .2rem; } h2 { border-bottom: 1px solid #ccc; margin-top: 2.5rem; }
-section.term { border-left: 3px solid #4a7; padding: .2rem 1rem; margin: 1.2rem 0; }
-section.term h3 { margin: .3rem 0; } code { background: #f4f4f4; padding: 0 .2rem; }
-dl { display: grid; grid-template-columns: 11rem 1fr; gap: .2rem .8rem; } dt { font-weight: 600; color: #555; }
-dd { margin: 0; } ul.shapes { margin: .2rem 0; padding-left: 1.2rem; } nav a { margin-right: .4rem; }
-"""
 
 
 def _local(term: Node) -> str:
@@ -45,83 +39,134 @@ def is_web_link(iri: str) -> bool:
     return not any(ch.isspace() or ord(ch) < 0x20 or ch in "<>\"'`\\" for ch in iri)
 
 
-def _link(term: Node) -> str:
+@dataclass(frozen=True)
+class TermLink:
+    """A term as the page shows it: ``text`` (set as code when ``code``), a link when ``href``."""
+
+    text: str
+    href: str | None = None
+    code: bool = True
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a term's description: ``kind`` says how ``value`` is shown (an IRI, links to
+    terms, plain text, or the lines of the shapes that apply)."""
+
+    name: str
+    kind: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Section:
+    """One term of the ontology: its anchor, label, comment and rows."""
+
+    local: str
+    label: str
+    comment: str
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One concept of a SKOS scheme, with its alignments."""
+
+    name: str
+    label: str
+    note: str
+    matches: list[TermLink]
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """A SKOS concept scheme of the ontology."""
+
+    anchor: str
+    label: str
+    name: str
+    concepts: list[Concept]
+
+
+def _link(term: Node) -> TermLink:
     """A term as a link: an anchor for afkg terms, the term's own page for http(s) IRIs,
-    escaped text for anything else (``javascript:`` and other schemes are never links)."""
+    text for anything else (``javascript:`` and other schemes are never links)."""
     if not isinstance(term, URIRef):
-        return escape(str(term))
+        return TermLink(str(term), code=False)
     text = str(term)
     if text.startswith(_NS) and is_web_link(text):
-        return f'<a href="#{escape(_local(term))}"><code>afkg:{escape(_local(term))}</code></a>'
+        return TermLink(f"afkg:{_local(term)}", f"#{_local(term)}")
     item = _WIKIDATA_ITEM.fullmatch(text)
     if item:
-        return f'<a href="https://www.wikidata.org/wiki/{item.group(1)}"><code>wd:{item.group(1)}</code></a>'
+        return TermLink(f"wd:{item.group(1)}", f"https://www.wikidata.org/wiki/{item.group(1)}")
     if not is_web_link(text):
-        return f"<code>{escape(shorten(text))}</code>"
-    return f'<a href="{escape(text)}"><code>{escape(shorten(text))}</code></a>'
+        return TermLink(shorten(text))
+    return TermLink(shorten(text), text)
 
 
-def _links(terms: list[Node]) -> str:
-    return ", ".join(_link(t) for t in sorted(terms, key=str)) or "—"
+def _links(terms: list[Node]) -> list[TermLink]:
+    return [_link(t) for t in sorted(terms, key=str)]
 
 
 def _text(graph: Graph, term: Node, prop: URIRef) -> str:
     value = graph.value(term, prop)
-    return escape(str(value)) if value is not None else ""
+    return str(value) if value is not None else ""
 
 
-def _applicable_shapes(cls: URIRef, ontology: Graph, shapes: Graph) -> list[str]:
+def _applicable_shapes(cls: URIRef, ontology: Graph, shapes: Graph) -> list[Markup]:
     """One line per constraint of every node shape whose target class is ``cls`` or a superclass."""
     ancestors = set(ontology.transitive_objects(cls, RDFS.subClassOf))
-    lines: list[str] = []
+    lines: list[Markup] = []
     for shape in sorted(set(shapes.subjects(SH.targetClass, None)), key=str):
         targets = set(shapes.objects(shape, SH.targetClass))
         if not targets & ancestors:
             continue
-        via = sorted(targets & ancestors, key=str)
-        inherited = "" if cls in targets else f" (from {', '.join(_link(t) for t in via)})"
-        name = escape(shorten(str(shape)))
-        messages = []
+        via = [] if cls in targets else [_link(t) for t in sorted(targets & ancestors, key=str)]
+        messages: list[str] = []
         for prop in shapes.objects(shape, SH.property):
             path = shapes.value(prop, SH.path)
             message = shapes.value(prop, SH.message)
-            messages.append(f"{_link(path) if isinstance(path, URIRef) else 'path'}: {escape(str(message))}")
+            messages.append(_message(_link(path) if isinstance(path, URIRef) else None, "path", message))
         for sparql in shapes.objects(shape, SH.sparql):
-            messages.append(f"rule: {escape(str(shapes.value(sparql, SH.message)))}")
+            messages.append(_message(None, "rule", shapes.value(sparql, SH.message)))
         if shapes.value(shape, SH.message) is not None:
-            messages.append(f"node: {escape(str(shapes.value(shape, SH.message)))}")
+            messages.append(_message(None, "node", shapes.value(shape, SH.message)))
+        # in the order of their HTML, as the page has always listed them
         for line in sorted(messages):
-            lines.append(f"<code>{name}</code>{inherited} — {line}")
+            lines.append(markup(render("ontology-shape.html", line=markup(line), shape=shorten(str(shape)), via=via)))
     return lines
 
 
-def _class_section(cls: URIRef, ontology: Graph, shapes: Graph) -> str:
+def _message(link: TermLink | None, name: str, message: object) -> str:
+    return render("ontology-shape.html", line=None, path=link, name=name, message=str(message))
+
+
+def _class_section(cls: URIRef, ontology: Graph, shapes: Graph) -> Section:
     supers = list(ontology.objects(cls, RDFS.subClassOf))
     subs = list(ontology.subjects(RDFS.subClassOf, cls))
     domain_of = list(ontology.subjects(RDFS.domain, cls))
     range_of = list(ontology.subjects(RDFS.range, cls))
     values = list(ontology.subjects(RDF.type, cls))
     alignments = list(ontology.objects(cls, SKOS.exactMatch)) + list(ontology.objects(cls, SKOS.closeMatch))
-    shape_lines = _applicable_shapes(cls, ontology, shapes)
     rows = [
-        ("IRI", f"<code>{escape(str(cls))}</code>"),
-        ("subclass of", _links(supers)),
-        ("subclasses", _links(subs)),
-        ("exact match", _links(list(ontology.objects(cls, SKOS.exactMatch)))) if alignments else None,
-        ("close match", _links(list(ontology.objects(cls, SKOS.closeMatch)))) if alignments else None,
-        ("properties (domain)", _links(domain_of)) if domain_of else None,
-        ("used as range of", _links(range_of)) if range_of else None,
-        ("values", _links(values)) if values else None,
-        ("shapes that apply", "<ul class=\"shapes\">" + "".join(f"<li>{line}</li>" for line in shape_lines)
-         + "</ul>" if shape_lines else "—"),
+        Row("IRI", "iri", str(cls)),
+        Row("subclass of", "links", _links(supers)),
+        Row("subclasses", "links", _links(subs)),
+        Row("exact match", "links", _links(list(ontology.objects(cls, SKOS.exactMatch)))) if alignments else None,
+        Row("close match", "links", _links(list(ontology.objects(cls, SKOS.closeMatch)))) if alignments else None,
+        Row("properties (domain)", "links", _links(domain_of)) if domain_of else None,
+        Row("used as range of", "links", _links(range_of)) if range_of else None,
+        Row("values", "links", _links(values)) if values else None,
+        Row("shapes that apply", "shapes", _applicable_shapes(cls, ontology, shapes)),
     ]
-    body = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for row in rows if row for k, v in [row])
-    return (f'<section class="term" id="{escape(_local(cls))}"><h3>{escape(_local(cls))} '
-            f'<small>({_text(ontology, cls, RDFS.label)})</small></h3>'
-            f'<p>{_text(ontology, cls, RDFS.comment)}</p><dl>{body}</dl></section>')
+    return _section(cls, ontology, [row for row in rows if row])
 
 
-def _property_section(prop: URIRef, ontology: Graph) -> str:
+def _section(term: URIRef, ontology: Graph, rows: list[Row]) -> Section:
+    return Section(_local(term), _text(ontology, term, RDFS.label), _text(ontology, term, RDFS.comment), rows)
+
+
+def _property_section(prop: URIRef, ontology: Graph) -> Section:
     kinds = []
     if (prop, RDF.type, OWL.ObjectProperty) in ontology:
         kinds.append("object property")
@@ -131,54 +176,42 @@ def _property_section(prop: URIRef, ontology: Graph) -> str:
         kinds.append("functional")
     if (prop, RDF.type, OWL.AnnotationProperty) in ontology:
         kinds.append("annotation property")
-    rows = [
-        ("IRI", f"<code>{escape(str(prop))}</code>"),
-        ("kind", ", ".join(kinds)),
-        ("domain", _links(list(ontology.objects(prop, RDFS.domain)))),
-        ("range", _links(list(ontology.objects(prop, RDFS.range)))),
-        ("subproperty of", _links(list(ontology.objects(prop, RDFS.subPropertyOf)))),
-        ("exact match", _links(list(ontology.objects(prop, SKOS.exactMatch)))),
-        ("close match", _links(list(ontology.objects(prop, SKOS.closeMatch)))),
-        ("Wikidata property", _links(list(ontology.objects(prop, _WIKIDATA_PROPERTY)))),
-    ]
-    body = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
-    return (f'<section class="term" id="{escape(_local(prop))}"><h3>{escape(_local(prop))} '
-            f'<small>({_text(ontology, prop, RDFS.label)})</small></h3>'
-            f'<p>{_text(ontology, prop, RDFS.comment)}</p><dl>{body}</dl></section>')
+    return _section(prop, ontology, [
+        Row("IRI", "iri", str(prop)),
+        Row("kind", "text", ", ".join(kinds)),
+        Row("domain", "links", _links(list(ontology.objects(prop, RDFS.domain)))),
+        Row("range", "links", _links(list(ontology.objects(prop, RDFS.range)))),
+        Row("subproperty of", "links", _links(list(ontology.objects(prop, RDFS.subPropertyOf)))),
+        Row("exact match", "links", _links(list(ontology.objects(prop, SKOS.exactMatch)))),
+        Row("close match", "links", _links(list(ontology.objects(prop, SKOS.closeMatch)))),
+        Row("Wikidata property", "links", _links(list(ontology.objects(prop, _WIKIDATA_PROPERTY)))),
+    ])
 
 
 _WIKIDATA_PROPERTY = URIRef(_NS + "wikidataProperty")
 
 
-def _scheme_section(scheme: Node, ontology: Graph) -> str:
+def _scheme(scheme: Node, ontology: Graph) -> Scheme:
     """A SKOS concept scheme of the ontology: one row per concept, with its alignments."""
-    rows = []
+    concepts = []
     for concept in sorted(set(ontology.subjects(SKOS.inScheme, scheme)), key=str):
         matches = (list(ontology.objects(concept, SKOS.exactMatch)) + list(ontology.objects(concept, SKOS.closeMatch))
                    + list(ontology.objects(concept, _WIKIDATA_PROPERTY)))
         note = _text(ontology, concept, SKOS.scopeNote) or _text(ontology, concept, SKOS.definition)
-        rows.append(f"<tr><td><code>{escape(shorten(str(concept)))}</code></td>"
-                    f"<td>{_text(ontology, concept, SKOS.prefLabel)}</td><td>{note}</td>"
-                    f"<td>{_links(matches)}</td></tr>")
-    return (f'<section class="scheme" id="scheme-{escape(str(scheme).rstrip("/").rsplit("/", 1)[-1])}">'
-            f"<h3>{_text(ontology, scheme, RDFS.label)} "
-            f"<small>(<code>{escape(shorten(str(scheme)))}</code>)</small></h3>"
-            f"<table><tr><th>concept</th><th>label</th><th>note</th><th>alignments</th></tr>{''.join(rows)}</table>"
-            "</section>")
+        concepts.append(Concept(shorten(str(concept)), _text(ontology, concept, SKOS.prefLabel), note,
+                                _links(matches)))
+    return Scheme(str(scheme).rstrip("/").rsplit("/", 1)[-1], _text(ontology, scheme, RDFS.label),
+                  shorten(str(scheme)), concepts)
 
 
-def _value_section(value: URIRef, ontology: Graph) -> str:
+def _value_section(value: URIRef, ontology: Graph) -> Section:
     kinds = [k for k in ontology.objects(value, RDF.type) if k != OWL.NamedIndividual]
-    rows = [
-        ("IRI", f"<code>{escape(str(value))}</code>"),
-        ("kind", _links(kinds)),
-        ("exact match", _links(list(ontology.objects(value, SKOS.exactMatch)))),
-        ("close match", _links(list(ontology.objects(value, SKOS.closeMatch)))),
-    ]
-    body = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
-    return (f'<section class="term" id="{escape(_local(value))}"><h3>{escape(_local(value))} '
-            f'<small>({_text(ontology, value, RDFS.label)})</small></h3>'
-            f'<p>{_text(ontology, value, RDFS.comment)}</p><dl>{body}</dl></section>')
+    return _section(value, ontology, [
+        Row("IRI", "iri", str(value)),
+        Row("kind", "links", _links(kinds)),
+        Row("exact match", "links", _links(list(ontology.objects(value, SKOS.exactMatch)))),
+        Row("close match", "links", _links(list(ontology.objects(value, SKOS.closeMatch)))),
+    ])
 
 
 def _ours(terms: set[Node]) -> list[URIRef]:
@@ -196,40 +229,29 @@ def ontology_terms(ontology: Graph) -> tuple[list[URIRef], list[URIRef], list[UR
     return classes, properties, values
 
 
-def ontology_body(ontology: Graph, shapes: Graph) -> str:
-    """The documentation without its page frame: one section, with an anchor, per term."""
+def _data(ontology: Graph, shapes: Graph) -> dict[str, Any]:
+    """What the documentation shows: the ontology's header, then one section per term."""
     classes, properties, values = ontology_terms(ontology)
-    title = _text(ontology, ONTOLOGY_IRI, DCTERMS.title) or "Ontology"
-    nav = lambda terms: " ".join(f'<a href="#{escape(_local(t))}">{escape(_local(t))}</a>' for t in terms)  # noqa: E731
-    parts = [
-        f"<h1>{title}</h1>",
-        f"<p>{_text(ontology, ONTOLOGY_IRI, DCTERMS.description)}</p>",
-        f"<p>{_text(ontology, ONTOLOGY_IRI, RDFS.comment)}</p>",
-        f"<dl><dt>namespace</dt><dd><code>{escape(_NS)}</code> (prefix <code>afkg:</code>)</dd>",
-        f"<dt>version</dt><dd>{_text(ontology, ONTOLOGY_IRI, OWL.versionInfo)}</dd>",
-        f"<dt>licence</dt><dd>{_links(list(ontology.objects(ONTOLOGY_IRI, DCTERMS.license)))}</dd>",
-        f"<dt>terms</dt><dd>{len(classes)} classes, {len(properties)} properties</dd></dl>",
-        f'<h2 id="classes">Classes</h2><nav>{nav(classes)}</nav>',
-        *(_class_section(c, ontology, shapes) for c in classes),
-        f'<h2 id="properties">Properties</h2><nav>{nav(properties)}</nav>',
-        *(_property_section(p, ontology) for p in properties),
-    ]
-    if values:
-        parts += [f'<h2 id="values">Controlled values</h2><nav>{nav(values)}</nav>',
-                  *(_value_section(v, ontology) for v in values)]
-    schemes = sorted(set(ontology.subjects(RDF.type, SKOS.ConceptScheme)), key=str)
-    if schemes:
-        parts += ['<h2 id="schemes">Kinds and roles</h2>', *(_scheme_section(s, ontology) for s in schemes)]
-    return "\n".join(parts)
+    return {
+        "title": _text(ontology, ONTOLOGY_IRI, DCTERMS.title) or "Ontology",
+        "description": _text(ontology, ONTOLOGY_IRI, DCTERMS.description),
+        "comment": _text(ontology, ONTOLOGY_IRI, RDFS.comment),
+        "namespace": _NS, "version": _text(ontology, ONTOLOGY_IRI, OWL.versionInfo),
+        "licences": _links(list(ontology.objects(ONTOLOGY_IRI, DCTERMS.license))),
+        "classes": [_class_section(c, ontology, shapes) for c in classes],
+        "properties": [_property_section(p, ontology) for p in properties],
+        "values": [_value_section(v, ontology) for v in values],
+        "schemes": [_scheme(s, ontology)
+                    for s in sorted(set(ontology.subjects(RDF.type, SKOS.ConceptScheme)), key=str)],
+    }
+
+
+def ontology_body(ontology: Graph, shapes: Graph) -> str:
+    """The documentation without its page frame, in a ``div`` of class ``ontology``: one section,
+    with an anchor, per term."""
+    return render("ontology.html", wrapped=True, **_data(ontology, shapes))
 
 
 def ontology_page(ontology: Graph, shapes: Graph) -> str:
     """The whole documentation page, as HTML text (stable for the same graphs)."""
-    title = _text(ontology, ONTOLOGY_IRI, DCTERMS.title) or "Ontology"
-    parts = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{title}</title><style>{_STYLE}</style></head><body>",
-        ontology_body(ontology, shapes),
-        "</body></html>",
-    ]
-    return "\n".join(parts) + "\n"
+    return render("ontology-page.html", wrapped=False, **_data(ontology, shapes))

@@ -155,17 +155,6 @@ def description(request: Request, fmt: str | None) -> Response:
 
 def default_page(request: Request) -> Response:
     """A minimal HTML page for browsers: where the endpoint is and how to ask it."""
-    from html import escape
+    from afkg.publish.site.templating import render  # the site's templates: read when the page is first asked for
 
-    endpoint = escape(str(request.url.replace(query="")))
-    body = (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>SPARQL endpoint</title></head>\n"
-        f"<body><h1>SPARQL endpoint</h1><p>This is a read-only SPARQL 1.1 endpoint: <code>{endpoint}</code>.</p>\n"
-        "<p>Send a query by GET (<code>?query=…</code>), by POST form, or by POST "
-        "<code>application/sparql-query</code>. Ask for <code>text/turtle</code> to read its service "
-        "description; the stored queries are at <a href=\"api/queries\">api/queries</a>.</p>\n"
-        "<form method=\"get\"><textarea name=\"query\" rows=\"10\" cols=\"80\">"
-        "SELECT * WHERE { ?s ?p ?o } LIMIT 10</textarea><br>"
-        "<input type=\"hidden\" name=\"format\" value=\"json\"><button>Run</button></form></body></html>\n"
-    )
-    return HTMLResponse(body, headers=_vary())
+    return HTMLResponse(render("sparql-endpoint.html", endpoint=str(request.url.replace(query=""))), headers=_vary())

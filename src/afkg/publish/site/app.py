@@ -33,7 +33,7 @@ from afkg.layout import Layout
 from afkg.prefixes import PREFIXES
 from afkg.publish.site import examples as examples_
 from afkg.publish.site import overview, picture_pages, pictures, queries, resource
-from afkg.publish.site.html import attr, is_web_iri, page, text
+from afkg.publish.site.html import is_web_iri, page
 from afkg.publish.site.links import Linker
 from afkg.publish.site.negotiation import (
     FORMAT_NAMES,
@@ -106,6 +106,12 @@ def runs_with_defaults(query: StoredQuery) -> bool:
 def _external_link(iri: str) -> dict[str, str | None]:
     """A link to another host for a web IRI (no href for any other IRI: it is shown as text)."""
     return {"href": iri if is_web_iri(iri) else None, "text": iri}
+
+
+def _message(title: str | None, message: object, *, alert: bool = False, home: str | None = None) -> str:
+    """A heading (unless ``title`` is None) and one paragraph: what went wrong (``alert``) or what
+    to do, with a link to the home page when ``home`` is given."""
+    return render("message.html", title=title, message=message, alert=alert, home=home)
 
 
 def _html(body: bytes, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -287,9 +293,7 @@ class Site:
         return self.not_found(linker, f"There is no page {path}.")
 
     def not_found(self, linker: Linker, message: str) -> Response:
-        body = (f"<h1>Not found</h1><p>{text(message)}</p>"
-                f'<p>Start from the <a href="{attr(linker.href("/"))}">home page</a>.</p>')
-        return _html(page(linker, "Not found", body), 404)
+        return _html(page(linker, "Not found", _message("Not found", message, home=linker.href("/"))), 404)
 
     # --- home ----------------------------------------------------------------------------
 
@@ -509,7 +513,7 @@ class Site:
         from afkg.publish.docs import ontology_body
 
         body = ontology_body(self.kg.ontology, self.kg.shapes)
-        return _html(page(linker, "Ontology", f'<div class="ontology">{body}</div>',
+        return _html(page(linker, "Ontology", body,
                           alternates=[("/ontology.ttl", FORMATS["ttl"][0], "Turtle")]), 200, headers)
 
     @cached_property
@@ -537,7 +541,7 @@ class Site:
             try:
                 source_text = read_text(path, MAX_TEXT_BYTES, self.layout.display(path), follow_symlinks=False)
             except InputError as exc:
-                body = f'<h1>Source text</h1><p class="error" role="alert">{text(exc)}</p>'
+                body = _message("Source text", exc, alert=True)
                 return _html(page(linker, "Source text", body), 500)
             self._source_texts[pair] = source_text
         from afkg.publish.site import source_page
@@ -600,8 +604,8 @@ class Site:
         given = {k: v for k, v in params.items() if k in query.params}
         for key, value in params.items():
             if len(value) > MAX_PARAM_LENGTH:
-                return _html(page(linker, "Bad request", f"<h1>Bad request</h1><p>Parameter {text(key)} is "
-                                  f"longer than {MAX_PARAM_LENGTH} characters.</p>"), 400)
+                return _html(page(linker, "Bad request", _message(
+                    "Bad request", f"Parameter {key} is longer than {MAX_PARAM_LENGTH} characters.")), 400)
         if suffix is None:
             chosen = choose(accept, offered) if accept else "html"
             if chosen is None:
@@ -631,20 +635,20 @@ class Site:
             result = self.run(query, filled)
             outcome, ran = queries.results_html(result, self, linker), True
         except _WaitingForInput:
-            outcome = "<p>Fill in the required values (marked *) and press Run.</p>"
+            outcome = _message(None, "Fill in the required values (marked *) and press Run.")
         except _ElsewhereOnly:
             status = 503
             outcome = queries.elsewhere_html(query)
         except (names.UnknownName, names.AmbiguousName) as exc:
             status, outcome = 400, queries.name_error_html(exc, query, given, linker)
         except (UsageError, InputError) as exc:
-            status, outcome = 400, f'<p class="error" role="alert">{text(exc)}</p>'
+            status, outcome = 400, _message(None, exc, alert=True)
         except AfkgError as exc:
             status = 503 if isinstance(exc, QueryError) else 500
             retry = getattr(exc, "retry_after", None)
             if retry:
                 headers = {**headers, "Retry-After": str(retry)}
-            outcome = f'<p class="error" role="alert">{text(exc)}</p>'
+            outcome = _message(None, exc, alert=True)
         body = queries.query_body(query, given, outcome, linker, static=linker.static, ran=ran, readings=readings,
                                   service_note=status != 503 or not query.federated or self._runner is not None)
         return _html(page(linker, query.summary, body, styles=[PAGES_CSS]), status, headers)
@@ -688,7 +692,7 @@ class Site:
         status = 503 if isinstance(exc, QueryError) else 500
         retry = getattr(exc, "retry_after", None)
         headers = {"Retry-After": str(retry)} if retry else {}
-        body = f'<h1>{text(title)}</h1><p class="error" role="alert">{text(exc)}</p>'
+        body = _message(title, exc, alert=True)
         return _html(page(linker, title, body), status, headers)
 
     @cached_property
@@ -716,7 +720,7 @@ class Site:
         except AfkgError as exc:
             return self._picture_error(linker, "Timeline", exc)
         if isinstance(data, str):
-            body = f"<h1>Timeline</h1><p>{text(data)}</p>"
+            body = _message("Timeline", data)
             return _html(page(linker, "Timeline", body))
         keys = self.picture_relations
         items = picture_pages.all_timeline_items(
@@ -736,7 +740,7 @@ class Site:
         except AfkgError as exc:
             return self._picture_error(linker, "Trade", exc)
         if isinstance(flows_data, str):
-            return _html(page(linker, "Trade", f"<h1>Trade</h1><p>{text(flows_data)}</p>"))
+            return _html(page(linker, "Trade", _message("Trade", flows_data)))
         flows = pictures.flows_from(flows_data)
         balances = pictures.balances_from(balance_data) if isinstance(balance_data, SelectResult) else []
         body = picture_pages.trade_body(flows, balances, self.picture_relations, chosen, self.view, linker)

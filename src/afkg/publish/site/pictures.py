@@ -108,7 +108,7 @@ def timeline_svg(items: Sequence[TimelineItem], linker: Linker,
     """The timeline at every width of :data:`LAYOUTS`: one lane per kind of item, bars for periods,
     dots for points in time, open bars for periods with one end unknown, squares for items with no date."""
     if not items:
-        return "<p>No dated items.</p>"
+        return render("message.html", title=None, message="No dated items.", alert=False, home=None)
     title = timeline_title(items)
     out = []
     for name, width in LAYOUTS:
@@ -127,7 +127,7 @@ def trade_svg(flows: list[Flow], balances: list[Balance], label: Callable[[Term]
     flows = [f for f in flows if f.currency == currency]
     balances = [b for b in balances if b.currency == currency]
     if not flows and not balances:
-        return "<p>No trade figures.</p>"
+        return render("message.html", title=None, message="No trade figures.", alert=False, home=None)
     out = []
     for name, width in LAYOUTS:
         layout = trade_layout.lay_out(flows, balances, label, currency, width)

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from afkg.publish.site.html import attr, table, text
-from afkg.publish.site.templating import render
+from afkg.publish.site.templating import markup, render
 from afkg.publish.site.terms import resource_target, term_html
 from afkg.query import names
 from afkg.query.catalogue import Param, StoredQuery
@@ -39,66 +38,26 @@ def downloads_for(query: StoredQuery) -> tuple[str, ...]:
 
 def list_body(queries: list[StoredQuery], linker: Linker) -> str:
     """The list of stored queries: name, summary, tags and parameters."""
-    rows = []
-    for query in queries:
-        link = f'<a href="{attr(linker.href("/queries/" + query.name))}">{text(query.name)}</a>'
-        params = ", ".join(text(p.describe()) for p in query.params.values()) or "—"
-        tags = " ".join(f'<span class="tag">{text(t)}</span>' for t in query.tags)
-        rows.append([link, text(query.summary), tags, params])
-    return ("<h1>Stored queries</h1><p>Each query answers one question about the graph. Open one to "
-            "run it with your own values, see its SPARQL, or download its results.</p>"
-            + table(["query", "summary", "tags", "parameters"], rows))
+    return render("query-list.html", queries=[
+        {"href": linker.href("/queries/" + query.name), "name": query.name, "summary": query.summary,
+         "tags": query.tags, "params": [p.describe() for p in query.params.values()]} for query in queries])
 
 
-def _input(param: Param, value: str) -> str:
-    ident = f"param-{param.name}"
-    required = " required" if param.required else ""
+def _field(param: Param, value: str) -> dict[str, Any]:
+    """A parameter as its form field shows it: a choice of values (enums, booleans) or a typed input."""
+    choices = None
     if param.enum or param.type == "xsd:boolean":
         options = list(param.enum) or ["true", "false"]
         choices = [] if param.required or param.default is not None else [("", "(any)")]
         choices += [(o, o) for o in options]
-        body = "".join(f'<option value="{attr(v)}"{" selected" if v == value else ""}>{text(n)}</option>'
-                       for v, n in choices)
-        return f'<select id="{ident}" name="{attr(param.name)}"{required}>{body}</select>'
-    kinds = {
-        "xsd:integer": ' type="number" step="1"',
-        "xsd:decimal": ' type="number" step="any"',
-        "xsd:date": ' type="date"',
-        "xsd:gYear": ' type="text" inputmode="numeric" pattern="-?[0-9]{4,}" placeholder="e.g. 2024"',
-        "xsd:gYearMonth": ' type="text" pattern="-?[0-9]{4,}-(0[1-9]|1[0-2])" placeholder="e.g. 2024-11"',
-        "iri": ' type="text" placeholder="a name or an IRI"',
-    }
-    extra = kinds.get(param.type, ' type="text"')
-    return f'<input id="{ident}" name="{attr(param.name)}"{extra} value="{attr(value)}"{required}>'
-
-
-def form_html(query: StoredQuery, given: dict[str, str], linker: Linker, *, static: bool) -> str:
-    """A GET form to the page itself: one typed field per parameter, defaults filled in."""
-    fields = []
-    for param in query.params.values():
-        value = given.get(param.name, param.default or "")
-        mark = ' <abbr class="required" title="required">*</abbr>' if param.required else ""
-        help_text = f'<small>{text(param.description)} ({text(param.type)})</small>' if param.description else \
-            f"<small>({text(param.type)})</small>"
-        fields.append(f'<div class="field"><label for="param-{attr(param.name)}">{text(param.name)}{mark}</label>'
-                      f"{_input(param, value)}{help_text}</div>")
-    note = ""
-    disabled = ""
-    if static:
-        disabled = " disabled"
-        note = ('<p class="mode-note">This copy of the site is static: it shows the results for the default '
-                "values. Run the query with other values through <code>afkg serve</code> or "
-                "<code>afkg query run</code>.</p>")
-    return (f'<form method="get" action="{attr(linker.href("/queries/" + query.name))}" class="query-form">'
-            f"<fieldset{disabled}><legend>Parameters</legend>"
-            f"{''.join(fields) or '<p>This query has no parameters.</p>'}"
-            f'<button type="submit">Run</button></fieldset></form>{note}')
+    return {"name": param.name, "type": param.type, "required": param.required, "description": param.description,
+            "value": value, "choices": choices}
 
 
 def results_html(result: Result, site: Site, linker: Linker) -> str:
     """The results as a table whose IRIs link to the resource pages."""
     if isinstance(result, AskResult):
-        return f'<p class="answer">Answer: <strong>{"yes" if result.answer else "no"}</strong></p>'
+        return render("query-results.html", answer=result.answer)
     if isinstance(result, GraphResult):
         headers = ["subject", "predicate", "object"]
         rows_terms = [dict(zip(headers, t, strict=True)) for t in result.triples]
@@ -106,15 +65,10 @@ def results_html(result: Result, site: Site, linker: Linker) -> str:
         assert isinstance(result, SelectResult)
         headers = result.variables
         rows_terms = result.rows
-    shown = rows_terms[:MAX_SHOWN_ROWS]
-    rows = [[term_html(row[h], site.view, linker) if h in row else "" for h in headers] for row in shown]
-    count = len(rows_terms)
-    note = f"<p>{count} row{'s' if count != 1 else ''}" + (
-        f", the first {MAX_SHOWN_ROWS} shown" if count > MAX_SHOWN_ROWS else "") + ".</p>"
-    truncated = getattr(result, "truncated", False)
-    if truncated:
-        note += "<p>The results were cut at the server's row limit.</p>"
-    return note + table(headers, rows, caption="Results")
+    rows = [[markup(term_html(row[h], site.view, linker)) if h in row else "" for h in headers]
+            for row in rows_terms[:MAX_SHOWN_ROWS]]
+    return render("query-results.html", answer=None, count=len(rows_terms), shown_at_most=MAX_SHOWN_ROWS,
+                  truncated=getattr(result, "truncated", False), headers=headers, rows=rows)
 
 
 def query_body(query: StoredQuery, given: dict[str, str], outcome: str, linker: Linker, *, static: bool,
@@ -124,26 +78,17 @@ def query_body(query: StoredQuery, given: dict[str, str], outcome: str, linker: 
     read as which resources; ``service_note`` says which services a federated query asks (left
     out when ``outcome`` already says so)."""
     filled = {k: v for k, v in sorted(given.items()) if v != ""}
-    links = ""
-    if ran:
-        downloads = ", ".join(
-            f'<a href="{attr(linker.href(f"/api/queries/{query.name}.{s}", query=filled))}">{text(s.upper())}</a>'
-            for s in downloads_for(query))
-        permalink = linker.href("/queries/" + query.name, query=filled)
-        links = f'<p>Download: {downloads}. <a href="{attr(permalink)}" rel="bookmark">Permalink</a>.</p>'
-    tags = " ".join(f'<span class="tag">{text(t)}</span>' for t in query.tags)
-    description = f"<p>{text(query.description)}</p>" if query.description else ""
+    downloads = [{"href": linker.href(f"/api/queries/{query.name}.{s}", query=filled), "name": s.upper()}
+                 for s in downloads_for(query)] if ran else None
     federated = render("query_service.html", refused=False, endpoints=service_endpoints(query), query_name=query.name) \
         if query.federated and service_note else ""
     notes = render("query_readings.html", readings=[_reading_entry(r, linker) for r in readings or []])
-    return "\n".join([
-        f"<h1>{text(query.summary)}</h1>",
-        f'<p class="query-name"><code>{text(query.name)}</code> {tags}</p>',
-        description, federated,
-        form_html(query, given, linker, static=static),
-        f'<section id="results"><h2>Results</h2>{notes}{outcome}{links}</section>',
-        f'<section><h2>SPARQL</h2><pre><code>{text(query.text)}</code></pre></section>',
-    ])
+    return render(
+        "query.html", summary=query.summary, name=query.name, tags=query.tags, description=query.description,
+        federated=markup(federated), action=linker.href("/queries/" + query.name), static=static,
+        params=[_field(p, given.get(p.name, p.default or "")) for p in query.params.values()],
+        readings=markup(notes), outcome=markup(outcome), downloads=downloads,
+        permalink=linker.href("/queries/" + query.name, query=filled), sparql=query.text)
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,16 @@
 
 Templates live in ``templates/`` beside this module. Python hands them data (strings,
 numbers, lists, small records); every value is escaped unless the caller marks an already
-built fragment with :func:`markup`. Undefined names are errors, so a template and the code
+built fragment with :func:`markup`. The filters ``|text`` and ``|quoted`` escape as
+:func:`html.escape` does (quotes kept in text; ``&quot;`` and ``&#x27;`` in attributes), the
+spelling of the pages written before the templates. Undefined names are errors, so a template and the code
 that fills it cannot drift apart silently.
 """
 
 from __future__ import annotations
 
 from functools import cache
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +31,21 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # the templates are files of the package: read once, not checked at every page
     )
+    env.filters["text"] = text
+    env.filters["quoted"] = quoted
     return env
+
+
+def text(value: object) -> Markup:
+    """``value`` as HTML character data: ``&``, ``<`` and ``>`` escaped, quotes kept (``|text``)."""
+    return Markup(escape(str(value), quote=False))
+
+
+def quoted(value: object) -> Markup:
+    """``value`` escaped for a double-quoted attribute, quotes as ``&quot;`` and ``&#x27;`` (``|quoted``)."""
+    return Markup(escape(str(value), quote=True))
 
 
 def render(template: str, /, **data: Any) -> str:

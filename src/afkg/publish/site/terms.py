@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from afkg.publish.site.html import attr, external, text
+from afkg.publish.site.html import external
 from afkg.publish.site.links import Linker
+from afkg.publish.site.templating import render
 from afkg.publish.site.view import AFKG, RES, WD, GraphView
 from afkg.query.terms import XSD, Term, shorten
 
@@ -57,18 +58,17 @@ def term_html(term: Term, view: GraphView, linker: Linker) -> str:
     """A term as HTML: our resources and ontology terms link to their pages, Wikidata items to
     Wikidata, other web IRIs to themselves; literals are escaped text."""
     if term.kind == "literal":
-        return text(literal_text(term))
+        return render("term.html", label=literal_text(term), href=None, span=False)
     if term.kind == "bnode":
-        return f"<span>{text('_:' + term.value)}</span>"
+        return render("term.html", label="_:" + term.value, href=None, span=True)
     label = view.label(term)
     iri = term.value
     target = resource_target(iri)
     if target is not None:
-        return f'<a href="{attr(linker.href(target))}" title="{attr(shorten(iri))}">{text(label)}</a>'
+        return render("term.html", label=label, href=linker.href(target), title=shorten(iri))
     fragment = ontology_fragment(iri)
     if fragment is not None:
-        href = linker.href("/ontology", fragment=fragment)
-        return f'<a href="{attr(href)}" title="{attr(shorten(iri))}">{text(label)}</a>'
+        return render("term.html", label=label, href=linker.href("/ontology", fragment=fragment), title=shorten(iri))
     page = wikidata_page(iri)
     if page is not None:
         return external(page, f"Wikidata {iri[len(WD):]}")
