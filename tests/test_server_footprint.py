@@ -30,9 +30,10 @@ from afkg.layout import Layout
 from afkg.query.results import SelectResult, render
 from afkg.query.terms import Term
 from afkg.server.config import ServerConfig
-from afkg.server.execution import TRUNCATED_LINK, _mark_truncated, select_json
+from afkg.server.execution import TRUNCATED_LINK, select_json
 from afkg.server.service import Service
 from afkg.server.store import STAMP, check_stamp, write_store
+from afkg.server.tasks import Answer, SparqlTask
 from afkg.server.workers import QueryPool, WorkerSpec
 
 from serverkit import PROJECT, client
@@ -177,13 +178,12 @@ def test_workers_forked_from_the_files_share_the_store_and_are_the_servers_child
             assert shared > 2 * private, memory  # the store and the modules are the zygote's pages
             assert not any(path.endswith(".ttl") for path in _open_files(worker.pid))
 
-        async def ask() -> dict:
+        async def ask() -> Answer:
             await pool.attach()
-            return await pool.run({"kind": "sparql", "query": MISSIONS, "tabular": "csv", "graph": "turtle",
-                                   "max_rows": 10})
+            return await pool.run(SparqlTask(query=MISSIONS, tabular="csv", graph="turtle", max_rows=10))
 
         answer = asyncio.run(ask())
-        assert answer["status"] == 200 and answer["rows"] == 2
+        assert answer.status == 200 and answer.rows == 2
     finally:
         pool.close()
     for worker in workers:
@@ -212,27 +212,26 @@ def test_a_worker_is_still_replaced_after_its_zygote_died():
     try:
         first = pool._zygote.process.pid  # noqa: SLF001
         os.kill(first, signal.SIGKILL)
-        runaway = {"kind": "sparql", "query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
-                                              "?j ?k ?l }", "tabular": "json", "graph": "turtle", "max_rows": 1}
+        runaway = SparqlTask(query="SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
+                             tabular="json", graph="turtle", max_rows=1)
 
-        async def scenario() -> tuple[str, dict]:
+        async def scenario() -> tuple[str, Answer]:
             await pool.attach()
             try:
-                await pool.run(dict(runaway))
+                await pool.run(runaway)
                 stopped = "answered"
             except Exception as exc:  # the timeout: the worker is killed and the spare takes its place
                 stopped = type(exc).__name__
             deadline = time.monotonic() + 60
             while len(pool._spare) < 1 and time.monotonic() < deadline:  # noqa: SLF001
                 await asyncio.sleep(0.05)
-            return stopped, await pool.run({"kind": "sparql", "query": MISSIONS, "tabular": "csv",
-                                            "graph": "turtle", "max_rows": 10})
+            return stopped, await pool.run(SparqlTask(query=MISSIONS, tabular="csv", graph="turtle", max_rows=10))
 
         stopped, answer = asyncio.run(scenario())
         assert stopped == "Stopped"
         assert len(pool._spare) == 1  # noqa: SLF001 - a new spare, forked from a new zygote
         assert pool._zygote.process.pid != first  # noqa: SLF001
-        assert answer["status"] == 200 and answer["rows"] == 2
+        assert answer.status == 200 and answer.rows == 2
     finally:
         pool.close()
 
@@ -257,6 +256,8 @@ _terms = st.one_of(
 def test_sparql_json_written_directly_is_the_bytes_of_afkg_query(variables, data, truncated):
     rows = data.draw(st.lists(st.fixed_dictionaries({}, optional={v: _terms for v in variables}), max_size=5))
     expected = render(SelectResult(variables, rows), "json")
-    if truncated:
-        expected = _mark_truncated(expected, "json", 7)
+    if truncated:  # the link in the head, as json.dumps writes it
+        document = json.loads(expected)
+        document["head"]["link"] = [TRUNCATED_LINK.format(limit=7)]
+        expected = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     assert select_json(variables, rows, TRUNCATED_LINK.format(limit=7) if truncated else None) == expected

@@ -307,6 +307,17 @@ def test_service_description_in_json_ld_and_for_browsers(http):
     assert "SPARQL editor" in browser.text and "yasgui" in browser.text.lower()
 
 
+@pytest.mark.parametrize("media_type", ["application/n-quads", "application/trig"])
+def test_service_description_in_a_quad_format_is_the_default_graph(http, media_type):
+    import pyoxigraph as ox
+
+    answer = http.get("/sparql", headers={"Accept": media_type})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith(media_type)
+    quads = list(ox.parse(answer.content, format=ox.RdfFormat.from_media_type(media_type)))
+    assert quads and all(q.graph_name == ox.DefaultGraph() for q in quads)
+    assert any(q.object == ox.NamedNode(SD + "Service") for q in quads)
+
+
 def test_an_html_page_can_be_plugged_in(service):
     from starlette.responses import HTMLResponse
 

@@ -169,9 +169,9 @@ def test_the_module_level_app_is_built_on_first_use_without_loading():
 
 def test_a_variable_service_endpoint_is_refused_with_nothing_sent(tmp_path):
     from afkg.server.execution import Worker
+    from afkg.server.tasks import SparqlTask
 
     worker = Worker(layout=None, store=None)
-    answer = worker.handle({"kind": "sparql", "query": "SELECT * WHERE { SERVICE ?where { ?s ?p ?o } }",
-                            "max_rows": 10})
-    assert answer["status"] == 400
-    assert answer["body"].decode().count("nothing was sent") == 1
+    answer = worker.handle(SparqlTask(query="SELECT * WHERE { SERVICE ?where { ?s ?p ?o } }", max_rows=10))
+    assert answer.status == 400
+    assert answer.body.decode().count("nothing was sent") == 1

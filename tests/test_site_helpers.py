@@ -23,7 +23,10 @@ OFFERED = ("html", "ttl", "nt", "jsonld", "rdf")
     ("text/html;q=0, application/xhtml+xml;q=0, */*;q=0.1", "ttl"),  # html refused: the next format
     ("application/n-triples;q=1.5", None),    # an invalid q-value counts as 0
     ("image/png", None),
-    ("garbage", "html"),                      # nothing parseable: as if absent
+    ("garbage", None),                        # nothing parseable accepts nothing (as the endpoint)
+    ("text/turtle;q=1.0000", None),           # q-values as RFC 9110 writes them, at most 3 decimals
+    ("application/*", "nt"),                  # a wildcard matches the type answered, not application/xhtml+xml
+    ("text/html;q=0.5, */*;q=0.8", "ttl"),
     ("text/turtle;q=abc, text/html", "html"),
 ])
 def test_choose_follows_q_values_and_specificity(accept, chosen):

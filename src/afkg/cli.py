@@ -337,6 +337,8 @@ def _store(session: Session) -> Any:
 # --- stored queries ---------------------------------------------------------------------
 
 _FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld")
+"""``table`` and afkg.formats.CLI_RESULTS + CLI_GRAPH, written out so that ``--help`` imports no more
+(tests/test_formats.py checks they agree)."""
 _ENGINES = ("oxigraph", "rdflib")
 
 

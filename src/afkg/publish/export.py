@@ -23,6 +23,7 @@ from pathlib import PurePath
 
 from rdflib import Graph, URIRef
 
+from afkg import formats
 from afkg.atomic import write_atomic
 from afkg.errors import UsageError
 from afkg.graph import DATA_GRAPH_IRI, ONTOLOGY_GRAPH_IRI, SHAPES_GRAPH_IRI, KnowledgeGraph
@@ -35,34 +36,21 @@ from afkg.store import Triples, oxigraph_spo
 METADATA_GRAPH_IRI = URIRef("https://w3id.org/afkg/graph/metadata")
 
 FORMATS: dict[str, tuple[str, str]] = {
-    "turtle": ("text/turtle", "ttl"),
-    "ntriples": ("application/n-triples", "nt"),
-    "jsonld": ("application/ld+json", "jsonld"),
-    "rdfxml": ("application/rdf+xml", "rdf"),
-    "trig": ("application/trig", "trig"),
-    "nquads": ("application/n-quads", "nq"),
+    name: (formats.get(name).media_type, formats.get(name).suffix)
+    for name in ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads")
 }
-"""Format name -> (media type, file extension)."""
+"""Format name -> (media type, file extension), in the order of a full export (see :mod:`afkg.formats`)."""
 
 ALIASES: dict[str, str] = {
-    "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "nq": "nquads", "n-quads": "nquads",
-    "json-ld": "jsonld", "rdf": "rdfxml", "xml": "rdfxml", "rdf/xml": "rdfxml", "owl": "rdfxml",
-    "text/turtle": "turtle", "application/x-turtle": "turtle",
-    "application/n-triples": "ntriples", "text/plain": "ntriples",
-    "application/n-quads": "nquads", "text/x-nquads": "nquads",
-    "application/ld+json": "jsonld", "application/json": "jsonld",
-    "application/rdf+xml": "rdfxml", "application/xml": "rdfxml", "text/xml": "rdfxml",
-    "application/trig": "trig", "application/x-trig": "trig",
-}
+    key: name for name in FORMATS for f in [formats.get(name)]
+    for key in (f.suffix, *f.aliases, f.media_type, *f.accepted) if key != name
+} | formats.EXPORT_ALIASES
 """Other names a format is known by: short names, file extensions and media types."""
 
-EXTENSIONS: dict[str, str] = {
-    ".ttl": "turtle", ".turtle": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".json": "jsonld",
-    ".rdf": "rdfxml", ".xml": "rdfxml", ".owl": "rdfxml", ".trig": "trig", ".nq": "nquads",
-}
+EXTENSIONS: dict[str, str] = formats.EXPORT_EXTENSIONS
 """File extensions an output format is inferred from."""
 
-QUAD_FORMATS = ("trig", "nquads")
+QUAD_FORMATS = formats.QUADS
 GRAPHS = ("all", "data", "ontology", "shapes", "metadata")
 
 __all__ = ["ALIASES", "EXTENSIONS", "FORMATS", "GRAPHS", "QUAD_FORMATS", "distribution_names", "export",

@@ -111,17 +111,19 @@ def _graph(triples: Any, convert: Callable[[Any], Term], max_rows: int | None) -
 # --- oxigraph ---------------------------------------------------------------------------
 
 class OxigraphEngine:
-    """An in-memory pyoxigraph store holding the ontology and the data."""
+    """A pyoxigraph store holding the ontology and the data: the one it is given, else an in-memory
+    one loaded from the project's files."""
 
     name = "oxigraph"
 
-    def __init__(self, layout: Layout) -> None:
+    def __init__(self, layout: Layout, store: SparqlStore | None = None) -> None:
         self.layout = layout
-        self._store: SparqlStore | None = None
+        self._store: SparqlStore | None = store
 
     @property
     def store(self) -> SparqlStore:
-        """The store, loaded on first use (a pyoxigraph store, unless a view of one was set)."""
+        """The store given to the engine (a pyoxigraph store, or a view of one), else one loaded on
+        first use from the project's files."""
         if self._store is None:
             import pyoxigraph as ox
 

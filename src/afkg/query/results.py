@@ -24,6 +24,7 @@ import re
 from typing import Any, cast
 
 from afkg.errors import UsageError
+from afkg.formats import CLI_GRAPH, CLI_RESULTS
 from afkg.prefixes import PREFIXES
 from afkg.query.terms import XSD, Term, to_rdflib
 
@@ -127,8 +128,8 @@ class GraphResult:
 
 Result = SelectResult | AskResult | GraphResult
 
-TABULAR_FORMATS = ("table", "csv", "tsv", "json", "xml")
-GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
+TABULAR_FORMATS = ("table", *CLI_RESULTS)
+GRAPH_FORMATS = CLI_GRAPH
 FORMATS = TABULAR_FORMATS + GRAPH_FORMATS
 
 

@@ -9,7 +9,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-Scope = dict[str, Any]
+from starlette.types import Message, Scope
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 """Characters that must not reach a log as they are: controls (a newline forges a line, ESC
@@ -51,7 +51,7 @@ class AccessLog:
         status = 500
         scope.setdefault("state", {})
 
-        async def record(message: dict[str, Any]) -> None:
+        async def record(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]

@@ -9,23 +9,27 @@ SELECT queries also take ``limit`` and ``offset`` and then link the next page
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from afkg import formats
 from afkg.errors import UsageError
 from afkg.server.negotiation import GRAPH, TABULAR, choose, from_name, media_type
 from afkg.server.responses import answer_response, error, run
+from afkg.server.tasks import StoredTask
 
-SUFFIXES = {"csv": "csv", "json": "json", "tsv": "tsv", "xml": "xml", "ttl": "turtle", "nt": "ntriples",
-            "jsonld": "jsonld", "rdf": "rdfxml", "nq": "nquads", "trig": "trig"}
+if TYPE_CHECKING:
+    from afkg.query.catalogue import StoredQuery
+
+SUFFIXES = {suffix: f.name for suffix, f in formats.BY_SUFFIX.items()}
 """Name suffixes of ``/api/queries/NAME.SUFFIX`` and the format each asks for."""
 RESERVED = ("limit", "offset", "format")
 MAX_OFFSET = 10**9
 
 
-def describe(query: Any) -> dict[str, Any]:
+def describe(query: Any) -> dict[str, object]:
     """The catalogue entry of one stored query, as JSON-ready data."""
     return {
         "name": query.name,
@@ -54,7 +58,7 @@ async def catalogue(request: Request) -> Response:
     return Response(service.cache[key], media_type="application/json")
 
 
-def _split(name: str, known: dict[str, Any]) -> tuple[str, str | None]:
+def _split(name: str, known: dict[str, StoredQuery]) -> tuple[str, str | None]:
     """The query name and the format its suffix asks for."""
     if name in known:
         return name, None
@@ -118,13 +122,13 @@ async def run_query(request: Request) -> Response:
                               + ", ".join(media_type(f).split(";")[0] for f in formats), {"Vary": "Accept"})
     elif fmt not in formats:
         return error(406, f"format '{fmt}' does not fit a {query.query_type} result; use {', '.join(formats)}")
-    task = {"kind": "stored", "name": name, "params": given, "format": fmt, "limit": limit, "offset": offset,
-            "max_rows": service.config.max_rows}
+    task = StoredTask(name=name, params=given, format=fmt, limit=limit, offset=offset,
+                      max_rows=service.config.max_rows)
     answer = await run(request, task)
     if isinstance(answer, Response):
         return answer
     headers = {"Vary": "Accept"}
-    if "next_offset" in answer:
-        following = request.url.include_query_params(offset=answer["next_offset"], limit=answer["next_limit"])
+    if answer.next_offset is not None:
+        following = request.url.include_query_params(offset=answer.next_offset, limit=answer.next_limit)
         headers["Link"] = f'<{following}>; rel="next"'
     return answer_response(request, answer, headers)

@@ -12,6 +12,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Scope
 
 from afkg.server import api, openapi, protocol
 from afkg.server.access_log import AccessLog
@@ -67,7 +68,7 @@ class HostCheck:
         self.app = app
         self.allowed = {host for host in map(host_name, allowed) if host is not None}
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "http":
             from afkg.server.config import host_name
 
@@ -102,7 +103,7 @@ class SparqlFirst:
     def __init__(self, app: Any) -> None:
         self.app = app
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if (scope["type"] == "http" and scope["path"] == "/sparql" and not scope.get("root_path")
                 and scope["method"] in self.METHODS):
             response = await protocol.sparql(Request(scope, receive))

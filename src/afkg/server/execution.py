@@ -1,30 +1,33 @@
 """What a worker process does with one request: check, run, bound and write a query's results.
 
 Everything here runs inside a worker (see :mod:`afkg.server.workers`), so that a
-query that runs away can be stopped by ending the process. Each function takes a
-plain dict (the task) and returns a plain dict (the answer): ``status``, ``body``
-(bytes), ``media`` (the format name), ``rows`` and ``truncated`` (the row bound, or
-None).
+query that runs away can be stopped by ending the process. A worker takes a task
+(:mod:`afkg.server.tasks`) and returns an :class:`afkg.server.tasks.Answer`: the status,
+the body (bytes), the format name, the rows and the row bound when rows were left out.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from afkg.errors import AfkgError, NetworkError, QueryError, SparqlSyntaxError, UsageError
+from afkg.formats import CLI_GRAPH, CLI_RESULTS
 from afkg.layout import Layout
 from afkg.prefixes import PREFIXES
 from afkg.query.results import AskResult, GraphResult, Result, SelectResult, render
 from afkg.query.terms import Term, from_oxigraph, oxigraph_predicate, oxigraph_subject, to_oxigraph
 from afkg.server.negotiation import GRAPH, TABULAR
+from afkg.server.tasks import Answer, PingTask, SparqlTask, StoredTask, Task, failed, ok
+
+if TYPE_CHECKING:
+    from afkg.query.catalogue import StoredQuery
 
 TRUNCATED_LINK = "urn:afkg:truncated:{limit}"
 """The ``head.link`` entry of SPARQL JSON and XML results cut at the row bound."""
-CLI_FORMATS = ("csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld")
+CLI_FORMATS = CLI_RESULTS + CLI_GRAPH
 """Formats that :func:`afkg.query.results.render` writes (the same bytes as ``afkg query run``)."""
 
 
@@ -45,16 +48,17 @@ class DatasetView:
         import pyoxigraph as ox
 
         self.store = store
-        self.options: dict[str, Any] = {}
-        if default_graphs is None and named_graphs is None:
-            self.options["use_default_graph_as_union"] = True
-        else:
-            self.options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []]
-            if named_graphs is not None:
-                self.options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        self.union = default_graphs is None and named_graphs is None
+        """Whether the default graph is the union of the store's graphs (no dataset named)."""
+        self.default_graph = [ox.NamedNode(g) for g in default_graphs or []]
+        self.named_graphs = None if named_graphs is None else [ox.NamedNode(g) for g in named_graphs]
 
     def query(self, text: str, **options: Any) -> Any:
-        return self.store.query(text, **{**options, **self.options})
+        if self.union:
+            return self.store.query(text, **options, use_default_graph_as_union=True)
+        if self.named_graphs is None:
+            return self.store.query(text, **options, default_graph=self.default_graph)
+        return self.store.query(text, **options, default_graph=self.default_graph, named_graphs=self.named_graphs)
 
 
 @functools.cache
@@ -86,9 +90,7 @@ def _engine(layout: Layout, view: DatasetView) -> Any:
     """afkg's oxigraph engine over ``view`` instead of its own in-memory store."""
     from afkg.query.engines import OxigraphEngine
 
-    engine = OxigraphEngine(layout)
-    engine._store = view  # noqa: SLF001 - the engine reads its store through this attribute
-    return engine
+    return OxigraphEngine(layout, view)
 
 
 @dataclass
@@ -98,57 +100,54 @@ class Worker:
     layout: Layout
     store: Any
     allow_service: tuple[str, ...] = ()
-    stored: dict[str, Any] = field(default_factory=dict)
-    contexts: list[dict[str, Any] | None] = field(default_factory=list)
+    stored: dict[str, StoredQuery] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def context(self) -> dict[str, Any] | None:
         """The project's JSON-LD context (None when the project has none), read once."""
-        if not self.contexts:
-            from afkg.publish.context import load_context
+        from afkg.publish.context import load_context
 
-            exists = self.layout is not None and self.layout.context_file.is_file()
-            self.contexts.append(load_context(self.layout.context_file) if exists else None)
-        return self.contexts[0]
+        exists = self.layout is not None and self.layout.context_file.is_file()
+        return load_context(self.layout.context_file) if exists else None
 
-    def handle(self, task: dict[str, Any]) -> dict[str, Any]:
+    def handle(self, task: Task) -> Answer:
         """The answer to ``task``; every afkg error becomes a status and a one-line message."""
         try:
-            if task["kind"] == "sparql":
+            if isinstance(task, SparqlTask):
                 return self.sparql(task)
-            if task["kind"] == "stored":
+            if isinstance(task, StoredTask):
                 return self.stored_query(task)
-            if task["kind"] == "ping":
-                return {"status": 200, "body": b"ok", "media": "text"}
-            raise Refused(400, f"unknown task {task['kind']!r}")
+            if isinstance(task, PingTask):
+                return Answer(200, b"ok", "text")
+            raise Refused(400, f"unknown task {type(task).__name__!r}")
         except Refused as exc:
-            return _error(exc.status, str(exc))
+            return failed(exc.status, str(exc))
         except SparqlSyntaxError as exc:
-            return _error(400, str(exc))
+            return failed(400, str(exc))
         except UsageError as exc:
-            return _error(400, str(exc))
+            return failed(400, str(exc))
         except NetworkError as exc:
-            return _error(502, str(exc))
+            return failed(502, str(exc))
         except AfkgError as exc:
-            return _error(500, str(exc))
+            return failed(500, str(exc))
 
     # --- /sparql ---------------------------------------------------------------------------
 
-    def sparql(self, task: dict[str, Any]) -> dict[str, Any]:
+    def sparql(self, task: SparqlTask) -> Answer:
         from afkg.query.guard import inspect
         from afkg.server.messages import plain_syntax_error
 
         try:
-            info = inspect(task["query"])
+            info = inspect(task.query)
         except SparqlSyntaxError as exc:
-            raise Refused(400, plain_syntax_error(task["query"], exc)) from None
+            raise Refused(400, plain_syntax_error(task.query, exc)) from None
         if info.is_update:
             raise Refused(400, "this is a SPARQL update; the endpoint is read-only and runs queries only")
         if info.has_dataset:
             raise Refused(400, FROM_REFUSED)
         text = info.text
-        view = DatasetView(self.store, task.get("default_graphs"), task.get("named_graphs"))
-        max_rows: int = task["max_rows"]
+        view = DatasetView(self.store, task.default_graphs, task.named_graphs)
+        max_rows = task.max_rows
         if info.services:
             from afkg.query.catalogue import StoredQuery, execute
 
@@ -198,37 +197,49 @@ class Worker:
 
     # --- /api/queries ------------------------------------------------------------------------
 
-    def stored_query(self, task: dict[str, Any]) -> dict[str, Any]:
+    def stored_query(self, task: StoredTask) -> Answer:
         from afkg.query.catalogue import Catalogue, execute
 
-        name: str = task["name"]
+        name = task.name
         if name not in self.stored:
             self.stored[name] = Catalogue(self.layout).get(name)
         query = self.stored[name]
         engine = _engine(self.layout, DatasetView(self.store))
-        max_rows: int = task["max_rows"]
-        offset: int = task.get("offset") or 0
-        limit: int | None = task.get("limit")
+        max_rows = task.max_rows
+        offset = task.offset or 0
+        limit = task.limit
         fetch = offset + (max_rows if limit is None else min(limit, max_rows)) + 1
-        result = execute(query, engine, dict(task.get("params") or {}), _federation(self.allow_service),
-                         max_rows=fetch)
+        result = execute(query, engine, dict(task.params), _federation(self.allow_service), max_rows=fetch)
         if isinstance(result, SelectResult):
             total = len(result.rows)
             end = total if limit is None else min(total, offset + limit)
             window = result.rows[offset:end]
             truncated = len(window) > max_rows
             window = window[:max_rows]
-            answer = _answer(SelectResult(result.variables, window), task, max_rows, task["format"],
-                             truncated=truncated, context=self.context)
+            answer = self._stored_answer(SelectResult(result.variables, window), task, truncated)
             following = offset + len(window)
             if following < total and (limit is not None or truncated):
-                answer["next_offset"] = following
-                answer["next_limit"] = limit if limit is not None else max_rows
+                answer.next_offset = following
+                answer.next_limit = limit if limit is not None else max_rows
             return answer
         if isinstance(result, GraphResult) and len(result.triples) > max_rows:
-            return _answer(GraphResult(result.triples[:max_rows]), task, max_rows, task["format"], truncated=True,
-                           context=self.context)
-        return _answer(result, task, max_rows, task["format"], context=self.context)
+            return self._stored_answer(GraphResult(result.triples[:max_rows]), task, True)
+        return self._stored_answer(result, task, None)
+
+    def _stored_answer(self, result: Result, task: StoredTask, truncated: bool | None) -> Answer:
+        """The answer of a stored query: its result in ``task.format``, or (for the site's pages)
+        the result itself, bounded as its bytes would be."""
+        if not task.result:
+            return _answer(result, task, task.max_rows, task.format, truncated=truncated, context=self.context)
+        max_rows = task.max_rows
+        if isinstance(result, SelectResult):
+            cut = len(result.rows) > max_rows if truncated is None else truncated
+            kept = SelectResult(result.variables, result.rows[:max_rows], truncated=cut)
+            return Answer(200, b"", task.format, len(kept.rows), max_rows if cut else None, result=kept)
+        if isinstance(result, AskResult):
+            return Answer(200, b"", task.format, 1, None, result=result)
+        graph = GraphResult(result.triples)
+        return Answer(200, b"", task.format, len(graph.triples), max_rows if truncated else None, result=graph)
 
 
 # --- SPARQL JSON results, written directly -----------------------------------------------------
@@ -287,7 +298,7 @@ FRAGMENTS_KEPT = 50_000
 _fragments: dict[Any, str] = {}
 
 
-def _solutions_json(solutions: Any, variables: list[str], max_rows: int) -> dict[str, Any]:
+def _solutions_json(solutions: Any, variables: list[str], max_rows: int) -> Answer:
     """The answer of a SELECT query in SPARQL JSON, at most ``max_rows`` rows, each distinct
     pyoxigraph term converted (canonical numbers) and encoded once (and kept for the next
     queries, up to :data:`FRAGMENTS_KEPT` terms)."""
@@ -314,12 +325,12 @@ def _solutions_json(solutions: Any, variables: list[str], max_rows: int) -> dict
                 cells.append(keys[i] + fragment)
         parts.append("      {\n" + ",\n".join(cells) + "\n      }" if cells else "      {}")
     link = TRUNCATED_LINK.format(limit=max_rows) if truncated else None
-    return _ok(_json_document(variables, parts, link), "json", len(parts), max_rows if truncated else None)
+    return ok(_json_document(variables, parts, link), "json", len(parts), max_rows if truncated else None)
 
 
-def _format(task: dict[str, Any], kind: str) -> str:
+def _format(task: SparqlTask | StoredTask, kind: str) -> str:
     """The format negotiated for a result of ``kind``; 406 when the client accepts none."""
-    fmt = task.get(kind)
+    fmt = (task.tabular if kind == "tabular" else task.graph) if isinstance(task, SparqlTask) else None
     allowed = TABULAR if kind == "tabular" else GRAPH
     if fmt is None or fmt not in allowed:
         names = ", ".join(allowed)
@@ -328,9 +339,9 @@ def _format(task: dict[str, Any], kind: str) -> str:
     return fmt
 
 
-def _answer(result: Result, task: dict[str, Any], max_rows: int, fmt: str | None = None,
-            truncated: bool | None = None, context: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The answer dict for ``result``, with the row bound applied to SELECT results; JSON-LD
+def _answer(result: Result, task: SparqlTask | StoredTask, max_rows: int, fmt: str | None = None,
+            truncated: bool | None = None, context: dict[str, Any] | None = None) -> Answer:
+    """The answer for ``result``, with the row bound applied to SELECT results; JSON-LD
     is compacted with ``context`` (the project's), as ``afkg query run`` does."""
     if isinstance(result, SelectResult):
         fmt = fmt or _format(task, "tabular")
@@ -340,21 +351,21 @@ def _answer(result: Result, task: dict[str, Any], max_rows: int, fmt: str | None
             result = SelectResult(result.variables, result.rows[:max_rows])
         if fmt == "json":
             link = TRUNCATED_LINK.format(limit=max_rows) if truncated else None
-            return _ok(select_json(result.variables, result.rows, link), fmt, len(result.rows),
-                       max_rows if truncated else None)
+            return ok(select_json(result.variables, result.rows, link), fmt, len(result.rows),
+                      max_rows if truncated else None)
         body = render(result, fmt)
         if truncated:
             body = _mark_truncated(body, fmt, max_rows)
-        return _ok(body, fmt, len(result.rows), max_rows if truncated else None)
+        return ok(body, fmt, len(result.rows), max_rows if truncated else None)
     if isinstance(result, AskResult):
         fmt = fmt or _format(task, "tabular")
-        return _ok(render(result, fmt), fmt, 1, None)
+        return ok(render(result, fmt), fmt, 1, None)
     fmt = fmt or _format(task, "graph")
     if fmt in CLI_FORMATS:
         body = render(result, fmt, context=context)
     else:
         body = _serialize(result, fmt)
-    return _ok(body, fmt, len(result.triples), max_rows if truncated else None)
+    return ok(body, fmt, len(result.triples), max_rows if truncated else None)
 
 
 def _serialize(result: GraphResult, fmt: str) -> str:
@@ -373,21 +384,9 @@ def _serialize(result: GraphResult, fmt: str) -> str:
 
 
 def _mark_truncated(body: str, fmt: str, limit: int) -> str:
-    """SPARQL JSON and XML results with the truncation link in their head."""
+    """SPARQL XML results with the truncation link in their head (SPARQL JSON results are written
+    with it: :func:`select_json`); other formats as they are."""
     link = TRUNCATED_LINK.format(limit=limit)
-    if fmt == "json":
-        data = json.loads(body)
-        data["head"]["link"] = [link]
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "xml":
         return body.replace("  </head>", f'    <link href="{link}"/>\n  </head>', 1)
     return body
-
-
-def _ok(body: str, fmt: str, rows: int, truncated: int | None) -> dict[str, Any]:
-    return {"status": 200, "body": body.encode("utf-8"), "media": fmt, "rows": rows, "truncated": truncated}
-
-
-def _error(status: int, message: str) -> dict[str, Any]:
-    return {"status": status, "body": (message + "\n").encode("utf-8"), "media": "text", "rows": None,
-            "truncated": None, "message": message}

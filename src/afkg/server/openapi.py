@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from afkg.server.negotiation import GRAPH, TABULAR, media_type
 
-_SCHEMAS: dict[str, dict[str, Any]] = {
+if TYPE_CHECKING:
+    from afkg.query.catalogue import StoredQuery
+
+JsonObject = dict[str, object]
+"""A JSON object of the document (only written, never read back)."""
+
+_SCHEMAS: dict[str, JsonObject] = {
     "iri": {"type": "string", "description": "An IRI: <https://…>, a prefixed name such as res:Example, "
                                              "or a resource name"},
     "xsd:string": {"type": "string"},
@@ -19,15 +25,15 @@ _SCHEMAS: dict[str, dict[str, Any]] = {
 }
 
 
-def _text(description: str) -> dict[str, Any]:
+def _text(description: str) -> JsonObject:
     return {"description": description, "content": {"text/plain": {"schema": {"type": "string"}}}}
 
 
-def _content(formats: tuple[str, ...]) -> dict[str, Any]:
+def _content(formats: tuple[str, ...]) -> JsonObject:
     return {media_type(f).split(";")[0]: {"schema": {"type": "string"}} for f in formats}
 
 
-def _parameter(param: Any) -> dict[str, Any]:
+def _parameter(param: Any) -> JsonObject:
     schema = dict(_SCHEMAS[param.type])
     if param.enum:
         schema["enum"] = list(param.enum)
@@ -39,7 +45,7 @@ def _parameter(param: Any) -> dict[str, Any]:
     return body
 
 
-def _errors() -> dict[str, Any]:
+def _errors() -> dict[str, JsonObject]:
     return {
         "400": _text("A bad parameter value or a query the endpoint refuses"),
         "406": _text("None of the accepted media types fits the result"),
@@ -47,9 +53,12 @@ def _errors() -> dict[str, Any]:
     }
 
 
-def document(queries: dict[str, Any], title: str = "afkg", version: str = "0.1.0") -> dict[str, Any]:
+def document(queries: dict[str, StoredQuery], title: str = "afkg", version: str = "0.1.0") -> JsonObject:
     """The OpenAPI document: the SPARQL endpoint, the catalogue, and one operation per stored query."""
-    paths: dict[str, Any] = {
+    sparql_responses: dict[str, JsonObject] = {
+        "200": {"description": "Query results", "content": _content(TABULAR + GRAPH)},
+        **_errors(), "413": _text("The query or the body is too large")}
+    paths: JsonObject = {
         "/sparql": {
             "get": {
                 "operationId": "sparqlQuery",
@@ -63,8 +72,7 @@ def document(queries: dict[str, Any], title: str = "afkg", version: str = "0.1.0
                     {"name": "format", "in": "query", "required": False,
                      "schema": {"type": "string", "enum": list(TABULAR + GRAPH)}},
                 ],
-                "responses": {"200": {"description": "Query results", "content": _content(TABULAR + GRAPH)},
-                              **_errors(), "413": _text("The query or the body is too large")},
+                "responses": sparql_responses,
             },
         },
         "/api/queries": {
@@ -86,7 +94,7 @@ def document(queries: dict[str, Any], title: str = "afkg", version: str = "0.1.0
                 {"name": "offset", "in": "query", "required": False,
                  "schema": {"type": "integer", "minimum": 0}, "description": "Rows to skip"},
             ]
-        operation: dict[str, Any] = {
+        operation: JsonObject = {
             "operationId": "query_" + name.replace("-", "_"),
             "summary": query.summary,
             "tags": list(query.tags) or ["queries"],

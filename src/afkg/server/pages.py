@@ -8,7 +8,6 @@ rows, concurrency). Browsers that open ``/sparql`` get the SPARQL editor.
 
 from __future__ import annotations
 
-import json
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +18,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from afkg.errors import QueryError, UsageError
-from afkg.query.results import AskResult, GraphResult, Result, SelectResult
-from afkg.query.terms import Term
+from afkg.query.results import Result
+from afkg.server.tasks import Answer, StoredTask
 from afkg.server.workers import Busy, MemoryExceeded, Stopped, WorkerFailed
 
 if TYPE_CHECKING:
@@ -33,37 +32,13 @@ MAX_PATH = 2000
 _lock = threading.Lock()
 
 
-def _term(value: dict[str, Any]) -> Term:
-    """A term of a SPARQL JSON answer written by afkg's own worker."""
-    kind = value.get("type")
-    if kind == "uri":
-        return Term.uri(str(value["value"]))
-    if kind == "bnode":
-        return Term.bnode(str(value["value"]))
-    return Term.literal(str(value["value"]), value.get("datatype"), value.get("xml:lang"))
-
-
-def _result(query: StoredQuery, answer: dict[str, Any]) -> Result:
-    """The worker's serialised answer turned back into a result the pages can draw."""
-    body = answer["body"].decode("utf-8") if isinstance(answer["body"], bytes) else str(answer["body"])
-    if answer.get("status", 200) >= 400:
+def _result(answer: Answer) -> Result:
+    """The result the worker answered with, or the error it said."""
+    if answer.status >= 400 or answer.result is None:
+        body = answer.body.decode("utf-8")
         message = body.strip().splitlines()[0] if body.strip() else "the query failed"
-        raise (UsageError if answer["status"] < 500 else QueryError)(message)
-    if query.query_type == "ASK":
-        return AskResult(bool(json.loads(body)["boolean"]))
-    if query.query_type == "SELECT":
-        parsed = json.loads(body)
-        rows = [{var: _term(value) for var, value in binding.items()} for binding in parsed["results"]["bindings"]]
-        result = SelectResult(list(parsed["head"].get("vars", [])), rows)
-        result.truncated = bool(answer.get("truncated"))
-        return result
-    import pyoxigraph as ox
-
-    from afkg.query.terms import from_oxigraph
-
-    triples = ox.parse(body.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return GraphResult([(from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))
-                        for t in triples])
+        raise (UsageError if answer.status < 500 else QueryError)(message)
+    return answer.result
 
 
 class Unavailable(QueryError):
@@ -81,15 +56,15 @@ def _runner(app: Any) -> Any:
     def run(query: StoredQuery, values: dict[str, str]) -> Result:
         service = app.state.service
         fmt = "json" if query.query_type in ("SELECT", "ASK") else "ntriples"
-        task = {"kind": "stored", "name": query.name, "params": dict(values), "format": fmt,
-                "limit": None, "offset": None, "max_rows": service.config.max_rows}
+        task = StoredTask(name=query.name, params=dict(values), format=fmt, max_rows=service.config.max_rows,
+                          result=True)
         try:
             answer = from_thread.run(service.pool.run, task)
         except Busy as exc:
             raise Unavailable(str(exc), retry_after=1) from None
         except (Stopped, MemoryExceeded, WorkerFailed) as exc:
             raise Unavailable(str(exc)) from None
-        return _result(query, answer)
+        return _result(answer)
 
     return run
 

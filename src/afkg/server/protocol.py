@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse, Response
 from afkg.server.config import MAX_BODY_BYTES, MAX_QUERY_BYTES
 from afkg.server.negotiation import GRAPH, TABULAR, choose, from_name, media_type, prefers_html
 from afkg.server.responses import Crowded, TooLarge, TooSlow, answer_response, body_error, error, read_body, run
+from afkg.server.tasks import SparqlTask
 
 ALLOW = "GET, HEAD, POST, OPTIONS"
 MAX_FIELDS = 256
@@ -111,12 +112,12 @@ async def sparql(request: Request) -> Response:
     # (clients such as rdflib's SPARQLStore ask for SPARQL results even for CONSTRUCT).
     tabular, graph = tabular or TABULAR[0], graph or GRAPH[0]
     dataset_given = bool(graphs["default-graph-uri"] or graphs["named-graph-uri"])
-    task = {
-        "kind": "sparql", "query": text, "tabular": tabular, "graph": graph,
-        "default_graphs": graphs["default-graph-uri"] if dataset_given else None,
-        "named_graphs": graphs["named-graph-uri"] if dataset_given else None,
-        "max_rows": request.app.state.service.config.max_rows,
-    }
+    task = SparqlTask(
+        query=text, tabular=tabular, graph=graph,
+        default_graphs=graphs["default-graph-uri"] if dataset_given else None,
+        named_graphs=graphs["named-graph-uri"] if dataset_given else None,
+        max_rows=request.app.state.service.config.max_rows,
+    )
     answer = await run(request, task)
     if isinstance(answer, Response):
         return answer

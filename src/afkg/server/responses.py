@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 import anyio
 from starlette.requests import Request
@@ -11,6 +10,7 @@ from starlette.responses import Response
 
 from afkg.server.config import MAX_BUFFERED_BODY_BYTES
 from afkg.server.negotiation import media_type
+from afkg.server.tasks import Answer, Task
 from afkg.server.workers import Busy, MemoryExceeded, Stopped, WorkerFailed
 
 TEXT = "text/plain; charset=utf-8"
@@ -89,7 +89,7 @@ def body_error(exc: Exception, limit: int, timeout: float) -> Response:
                  {**close, "Retry-After": "1"})
 
 
-async def run(request: Request, task: dict[str, Any]) -> dict[str, Any] | Response:
+async def run(request: Request, task: Task) -> Answer | Response:
     """The pool's answer to ``task``, or the error response of a bound that stopped it."""
     pool = request.app.state.service.pool
     try:
@@ -102,15 +102,15 @@ async def run(request: Request, task: dict[str, Any]) -> dict[str, Any] | Respon
         return error(500, str(exc))
 
 
-def answer_response(request: Request, answer: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+def answer_response(request: Request, answer: Answer, headers: dict[str, str] | None = None) -> Response:
     """The HTTP response of a worker's answer (HEAD gets the headers only)."""
-    request.state.rows = answer.get("rows")
+    request.state.rows = answer.rows
     all_headers = dict(headers or {})
-    if answer.get("truncated"):
-        all_headers["X-Afkg-Truncated"] = str(answer["truncated"])
-    body: bytes = answer["body"]
-    kind = TEXT if answer["media"] == "text" else media_type(answer["media"])
+    if answer.truncated:
+        all_headers["X-Afkg-Truncated"] = str(answer.truncated)
+    body = answer.body
+    kind = TEXT if answer.media == "text" else media_type(answer.media)
     if request.method == "HEAD":
         all_headers["Content-Length"] = str(len(body))
-        return Response(b"", status_code=answer["status"], media_type=kind, headers=all_headers)
-    return Response(body, status_code=answer["status"], media_type=kind, headers=all_headers)
+        return Response(b"", status_code=answer.status, media_type=kind, headers=all_headers)
+    return Response(body, status_code=answer.status, media_type=kind, headers=all_headers)

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 
+from afkg import formats
 from afkg.namespaces import RDF, VOID, XSD, bind_prefixes
 from afkg.server.negotiation import GRAPH, TABULAR
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
-_FORMAT_IRIS = {
-    "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
-    "tsv": "SPARQL_Results_TSV", "turtle": "Turtle", "ntriples": "N-Triples", "jsonld": "JSON-LD",
-    "rdfxml": "RDF_XML", "nquads": "N-Quads", "trig": "TriG",
-}
-_RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml",
-                   "nquads": "nquads", "trig": "trig"}
 
 
 def describe(endpoint: str, counts: dict[str, int]) -> Graph:
@@ -33,7 +27,7 @@ def describe(endpoint: str, counts: dict[str, int]) -> Graph:
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
     for fmt in TABULAR + GRAPH:
-        graph.add((service, SD.resultFormat, FORMATS[_FORMAT_IRIS[fmt]]))
+        graph.add((service, SD.resultFormat, URIRef(formats.get(fmt).iri)))
     dataset = BNode("dataset")
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
@@ -55,6 +49,14 @@ def describe(endpoint: str, counts: dict[str, int]) -> Graph:
 
 
 def serialize(graph: Graph, fmt: str) -> bytes:
-    """``graph`` in one of the graph formats of :mod:`afkg.server.negotiation`."""
-    data = graph.serialize(format=_RDFLIB_FORMATS[fmt], encoding="utf-8")
+    """``graph`` in one of the graph formats of :mod:`afkg.server.negotiation`; in a quad format
+    (N-Quads, TriG) its triples are the default graph of a dataset (rdflib's quad writers need one)."""
+    chosen = formats.get(fmt)
+    if chosen.kind == "quads":
+        dataset = Dataset()
+        for triple in graph:
+            dataset.add(triple)
+        data = dataset.serialize(format=chosen.rdflib, encoding="utf-8")
+    else:
+        data = graph.serialize(format=chosen.rdflib, encoding="utf-8")
     return data if isinstance(data, bytes) else data.encode("utf-8")

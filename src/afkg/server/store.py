@@ -23,7 +23,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from afkg.errors import InputError
 from afkg.layout import Layout
@@ -150,7 +150,16 @@ def file_digests(layout: Layout) -> dict[str, str]:
     return digests
 
 
-def read_stamp(directory: str | Path) -> dict[str, Any]:
+class Stamp(TypedDict):
+    """What :data:`STAMP` holds."""
+
+    version: int
+    pyoxigraph: str | None
+    graphs: dict[str, int]
+    files: dict[str, str]
+
+
+def read_stamp(directory: str | Path) -> Stamp:
     """The stamp of the store in ``directory``; an InputError if it is not a store or has no stamp."""
     folder = Path(directory)
     if not (folder / MARKER).is_file():
@@ -163,10 +172,10 @@ def read_stamp(directory: str | Path) -> dict[str, Any]:
     except (OSError, ValueError):
         raise InputError(f"{folder}: the store has no stamp of the files it was built from (an older afkg wrote "
                          f"it); write it again with 'afkg build --store {folder}'") from None
-    return stamp
+    return cast(Stamp, stamp)
 
 
-def check_stamp(directory: str | Path, layout: Layout) -> dict[str, Any]:
+def check_stamp(directory: str | Path, layout: Layout) -> Stamp:
     """The stamp of the store in ``directory`` if the project's files are those it was built from;
     else an InputError that names the first file that differs."""
     stamp = read_stamp(directory)

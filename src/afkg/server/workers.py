@@ -33,8 +33,8 @@ in-memory store that every worker shares; with ``--store``, each worker opens th
 on-disk store read-only after the fork (the files are shared through the page
 cache; an open RocksDB database is not something to fork).
 
-The server talks to a worker through a socket pair: a task (a small dict) and its
-answer (a dict whose ``body`` is the bytes to send) are pickled, each preceded by
+The server talks to a worker through a socket pair: a task and its answer (whose
+``body`` is the bytes to send), the dataclasses of :mod:`afkg.server.tasks`, are pickled, each preceded by
 its length. The server's side is read by its event loop directly (no thread in
 between); a worker's standard error goes to an anonymous file the server reads
 when the worker dies.
@@ -61,6 +61,7 @@ from multiprocessing.connection import Connection
 from typing import Any, NoReturn
 
 from afkg.errors import AfkgError, InputError
+from afkg.server.tasks import Answer, Ready, SparqlTask, StartFailed, StoredTask, Task, failed
 
 START_TIMEOUT = 120.0
 """Seconds the zygote may take to load the store, and a new worker to be ready."""
@@ -104,15 +105,13 @@ class WorkerSpec:
     """Bytes of address space a query may add to what the idle worker holds (None: no bound)."""
 
 
-_WARM_UP = {"kind": "sparql", "query": "ASK { ?s ?p ?o }", "tabular": "json", "graph": "turtle", "max_rows": 1}
+_WARM_UP = SparqlTask(query="ASK { ?s ?p ?o }", tabular="json", graph="turtle", max_rows=1)
 
 
-def _memory_answer(memory: int | None) -> dict[str, Any]:
+def _memory_answer(memory: int | None) -> Answer:
     from afkg.query.limits import describe_exit
 
-    message = describe_exit(None, b"MemoryError", memory)[1]
-    return {"status": 503, "body": (message + "\n").encode(), "media": "text", "rows": None, "truncated": None,
-            "message": message, "replace": "memory"}
+    return failed(503, describe_exit(None, b"MemoryError", memory)[1], replace="memory")
 
 
 # --- messages: a length, then a pickle ---------------------------------------------------------
@@ -195,19 +194,19 @@ def _prepare(spec: WorkerSpec) -> _Prepared:
     shared = spec.store is None
     store = load_files(layout) if shared else ox.Store()
     worker = Worker(layout, store, spec.allow_service)
-    worker.handle(dict(_WARM_UP))
+    worker.handle(_WARM_UP)
     queries = Catalogue(layout).all()  # the guard's grammar is loaded by now; the workers inherit the checks
     worker.stored.update({query.name: query for query in queries})
     return _Prepared(layout, worker, shared, queries)
 
 
-def _error_message(exc: AfkgError) -> dict[str, Any]:
+def _error_message(exc: AfkgError) -> StartFailed:
     """How the zygote reports an error to the server: the error itself if it survives pickling."""
     try:
         pickle.loads(pickle.dumps(exc))
-        return {"error": str(exc), "exception": exc}
+        return StartFailed(str(exc), exception=exc)
     except Exception:
-        return {"error": str(exc), "exit_code": exc.exit_code}
+        return StartFailed(str(exc), exit_code=exc.exit_code)
 
 
 def zygote_main(conn: Connection, spec: WorkerSpec) -> None:
@@ -229,7 +228,7 @@ def zygote_main(conn: Connection, spec: WorkerSpec) -> None:
     gc.collect()
     gc.freeze()  # the collector then leaves the inherited objects (and their pages) alone in the workers
     try:
-        _send(control, {"ready": True, "queries": prepared.queries})
+        _send(control, Ready(prepared.queries))
     except OSError:
         return
     while True:
@@ -323,19 +322,19 @@ def worker_loop(sock: socket.socket, spec: WorkerSpec, prepared: _Prepared) -> N
         try:
             worker = Worker(prepared.layout, open_store(str(spec.store)), spec.allow_service)
             worker.stored.update(prepared.worker.stored)
-            worker.handle(dict(_WARM_UP))
+            worker.handle(_WARM_UP)
         except AfkgError as exc:
             with contextlib.suppress(OSError):
-                _send(sock, {"error": str(exc)})
+                _send(sock, StartFailed(str(exc)))
             return
     limit_memory(spec.memory)
     try:
-        _send(sock, {"ready": True})
+        _send(sock, Ready())
     except OSError:  # the pool was closed while this worker started
         return
     while True:
         try:
-            task = _receive(sock)
+            task: Task = _receive(sock)
         except (EOFError, OSError):
             return
         with contextlib.suppress(OSError):
@@ -345,9 +344,7 @@ def worker_loop(sock: socket.socket, spec: WorkerSpec, prepared: _Prepared) -> N
         except MemoryError:
             answer = _memory_answer(spec.memory)
         except Exception as exc:  # never let one request end the worker without an answer
-            message = f"internal error: {type(exc).__name__}"
-            answer = {"status": 500, "body": (message + "\n").encode(), "media": "text", "rows": None,
-                      "truncated": None, "message": message}
+            answer = failed(500, f"internal error: {type(exc).__name__}")
         try:
             _send(sock, answer)
         except MemoryError:
@@ -356,7 +353,7 @@ def worker_loop(sock: socket.socket, spec: WorkerSpec, prepared: _Prepared) -> N
             return
         except OSError:
             return
-        if answer.get("replace"):
+        if answer.replace:
             return
 
 
@@ -420,14 +417,15 @@ class Zygote:
             self.close()
             raise InputError("the process that loads the store for the query workers ended while loading it") \
                 from None
-        if "error" in message:
+        if isinstance(message, StartFailed):
             self.close()
-            if isinstance(message.get("exception"), AfkgError):
-                raise message["exception"]
-            error = InputError(message["error"])
-            error.exit_code = int(message.get("exit_code", error.exit_code))
+            if isinstance(message.exception, AfkgError):
+                raise message.exception
+            error = InputError(message.error)
+            if message.exit_code is not None:
+                error.exit_code = message.exit_code
             raise error
-        self.queries = list(message.get("queries") or [])
+        self.queries = list(message.queries)
         self.ready = True
 
     @property
@@ -491,12 +489,12 @@ class WorkerProcess:
         except (EOFError, OSError):
             self.kill()
             raise InputError("a query worker ended while opening the store") from None
-        if "error" in message:
+        if isinstance(message, StartFailed):
             self.kill()
-            raise InputError(message["error"])
+            raise InputError(message.error)
         self.sock.setblocking(False)
 
-    async def call(self, task: dict[str, Any], timeout: float) -> dict[str, Any]:
+    async def call(self, task: Task, timeout: float) -> Answer:
         """Send ``task`` and wait at most ``timeout`` seconds for the answer; Stopped after the
         timeout, WorkerFailed (or MemoryExceeded) if the worker ends meanwhile."""
         loop = asyncio.get_running_loop()
@@ -567,7 +565,8 @@ class WorkerProcess:
             timer.cancel()
             loop.remove_reader(fd)
             loop.remove_writer(fd)
-        return pickle.loads(payload)
+        answer: Answer = pickle.loads(payload)
+        return answer
 
     def _reap(self, block: bool) -> bool:
         """Collect the ended process (``block``: wait for it); whether it is gone."""
@@ -619,15 +618,15 @@ class WorkerProcess:
             self._log = None
 
 
-def task_key(task: dict[str, Any]) -> str:
+def task_key(task: Task) -> str:
     """What identifies a query for the quarantine: its text (whitespace aside) and its dataset,
     or a stored query's name and values."""
-    if task.get("kind") == "sparql":
-        parts: tuple[Any, ...] = ("sparql", " ".join(str(task.get("query", "")).split()),
-                                  task.get("default_graphs"), task.get("named_graphs"))
+    if isinstance(task, SparqlTask):
+        parts: tuple[Any, ...] = ("sparql", " ".join(task.query.split()), task.default_graphs, task.named_graphs)
+    elif isinstance(task, StoredTask):
+        parts = ("stored", task.name, sorted(task.params.items()), task.limit, task.offset)
     else:
-        parts = (task.get("kind"), task.get("name"), sorted((task.get("params") or {}).items()),
-                 task.get("limit"), task.get("offset"))
+        parts = ("ping", None, [], None, None)
     return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -821,7 +820,7 @@ class QueryPool:
         while len(self._quarantine) > QUARANTINE_SIZE:
             self._quarantine.popitem(last=False)
 
-    async def run(self, task: dict[str, Any]) -> dict[str, Any]:
+    async def run(self, task: Task) -> Answer:
         """The worker's answer to ``task``; Busy, Stopped, MemoryExceeded or WorkerFailed when a
         bound or a worker fails."""
         assert self._loop is not None, "the pool is not attached to an event loop"
@@ -839,11 +838,11 @@ class QueryPool:
         except BaseException:  # the timeout, or the request was cancelled while its query ran
             self._replace(worker)
             raise
-        replace = answer.pop("replace", None)
+        replace, answer.replace = answer.replace, None
         if replace:
-            self._replace(worker, answer.get("message"))
+            self._replace(worker, answer.message)
             if replace == "memory":
-                self._remember(key, MemoryExceeded(str(answer.get("message"))))
+                self._remember(key, MemoryExceeded(str(answer.message)))
         else:
             self._release(worker)
         return answer

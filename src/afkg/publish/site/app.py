@@ -238,8 +238,7 @@ class Site:
         if self._engine is None:
             from afkg.query.engines import OxigraphEngine
 
-            self._engine = OxigraphEngine(self.layout)
-            self._engine._store = self._store  # noqa: SLF001 - the store is already loaded
+            self._engine = OxigraphEngine(self.layout, self._store)  # the store is already loaded
         return self._engine
 
     def run(self, query: StoredQuery, given: dict[str, str]) -> Result:

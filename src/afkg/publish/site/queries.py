@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from afkg import formats
 from afkg.publish.site.templating import markup, render
 from afkg.publish.site.terms import resource_target, term_html
 from afkg.query import names
@@ -22,9 +23,8 @@ if TYPE_CHECKING:
     from afkg.publish.site.view import GraphView
 
 TABULAR_DOWNLOADS = ("csv", "json", "tsv", "xml")
-GRAPH_DOWNLOADS = ("ttl", "nt", "jsonld")
-DOWNLOAD_FORMATS = {"csv": "csv", "json": "json", "tsv": "tsv", "xml": "xml",
-                    "ttl": "turtle", "nt": "ntriples", "jsonld": "jsonld"}
+GRAPH_DOWNLOADS = tuple(formats.get(name).suffix for name in formats.CLI_GRAPH)
+DOWNLOAD_FORMATS = {suffix: formats.BY_SUFFIX[suffix].name for suffix in TABULAR_DOWNLOADS + GRAPH_DOWNLOADS}
 """Download suffix -> result format name of :func:`afkg.query.results.render`."""
 
 MAX_SHOWN_ROWS = 1000

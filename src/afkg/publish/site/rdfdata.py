@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from afkg import formats
 from afkg.prefixes import PREFIXES
 from afkg.query.terms import Term, to_oxigraph, to_rdflib
 from afkg.store import oxigraph_spo
@@ -39,8 +40,8 @@ def serialize(triples: list[Triple], suffix: str, *, context: dict[str, Any] | N
     if suffix == "nt":
         return ntriples(triples)
     if suffix in ("ttl", "rdf"):
-        fmt = ox.RdfFormat.TURTLE if suffix == "ttl" else ox.RdfFormat.RDF_XML
-        data = ox.serialize(_oxigraph(triples), format=fmt, prefixes=_prefixes(triples))
+        data = ox.serialize(_oxigraph(triples), format=formats.BY_SUFFIX[suffix].pyoxigraph(),
+                            prefixes=_prefixes(triples))
         assert data is not None  # without an output, serialize returns the bytes
         return data
     if suffix == "jsonld":
