@@ -882,44 +882,17 @@ def quote_results(kg: KnowledgeGraph) -> list[Result]:
     return results
 
 
-_HEADING = re.compile(r"(={2,6})\s*(.+?)\s*\1")
-_LEAD = "Introduction"
-_INFOBOX = "Infobox"
-
-
 def source_sections(text: str) -> dict[SectionPath, str]:
     """The own text of each section of a source file, by path (see :data:`SectionPath`), in the
     order of the text. A line ``== Heading ==`` starts a section, ``=== Heading ===`` a subsection
     of the section before it, and so on to six ``=``; a heading's parent is the nearest heading
     above it with fewer ``=``. A section's own text ends where its first subsection starts. Before
     the first heading, an ``Infobox`` block (up to a blank line) and the introduction make the
-    lead (paths ``("Infobox",)`` and ``("Introduction",)``); the ``= Title =`` line belongs to none."""
-    sections: dict[SectionPath, list[str]] = {}
-    open_headings: list[tuple[int, str]] = []
-    current: SectionPath = (_LEAD,)
-    for line in text.splitlines():
-        stripped = line.strip()
-        heading = _HEADING.fullmatch(stripped)
-        if heading:
-            level = len(heading.group(1))
-            while open_headings and open_headings[-1][0] >= level:
-                open_headings.pop()
-            open_headings.append((level, heading.group(2)))
-            current = tuple(name for _level, name in open_headings)
-            sections.setdefault(current, [])
-            continue
-        if not open_headings:
-            if stripped.startswith("=") and stripped.endswith("="):
-                continue
-            if stripped == _INFOBOX:
-                current = (_INFOBOX,)
-                sections.setdefault(current, [])
-                continue
-            if current == (_INFOBOX,) and not stripped:
-                current = (_LEAD,)
-                continue
-        sections.setdefault(current, []).append(line)
-    return {path: "\n".join(lines) for path, lines in sections.items()}
+    lead (paths ``("Infobox",)`` and ``("Introduction",)``); the ``= Title =`` line belongs to none.
+    The reading is that of :func:`afkg.article.sections`."""
+    from afkg.article import sections
+
+    return {section.path: section.own_text() for section in sections(text)}
 
 
 def reference_results(kg: KnowledgeGraph) -> list[Result]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from rdflib.term import Node
 
-from afkg.authoring.article import Section, SectionPath, outline
+from afkg.article import Section, SectionPath, outline
 from afkg.authoring.sentences import overlapping, section_sentences
 from afkg.errors import UsageError
 from afkg.files import MAX_TEXT_BYTES, is_folder, read_text

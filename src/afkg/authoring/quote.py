@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from afkg.authoring.article import outline
+from afkg.article import outline
 from afkg.authoring.names import slug, source_namespace, turtle_string
 from afkg.authoring.sentences import overlapping, section_sentences
 from afkg.errors import AfkgError, InputError, UsageError

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from afkg.authoring.article import INFOBOX, Section, headings, outline
+from afkg.article import INFOBOX, Section, headings, outline
 from afkg.authoring.names import (
     MAX_PAIR_NAME,
     PAIR_NAME,

@@ -4,7 +4,7 @@ No maintained segmenter fits without a model or a data download, and the texts a
 encyclopaedia prose without citation marks, so the rules are these:
 
 1. Headings and the ``= Title =`` line are no sentences; the sections are those of
-   :mod:`afkg.authoring.article`.
+   :mod:`afkg.article`.
 2. Every line of the ``Infobox`` block that is not blank is one *item*, whatever its punctuation.
 3. A sentence never crosses a line break: each other line is a paragraph or a list item, and a
    list marker (``-``, ``*``, ``#`` and a space) is not part of the sentence.
@@ -22,7 +22,7 @@ encyclopaedia prose without citation marks, so the rules are these:
      starts sentences (:data:`SENTENCE_STARTERS`: ``The``, ``It``, ``In``…).
 6. White space around a sentence is not part of it; empty sentences are dropped.
 
-Offsets count characters of the whole text, as :class:`afkg.authoring.article.Line` does.
+Offsets count characters of the whole text, as :class:`afkg.article.Line` does.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from afkg.authoring.article import INFOBOX, Section
+from afkg.article import INFOBOX, Section
 
 ABBREVIATIONS = frozenset("""
 mr mrs ms mx dr prof st ste mt ft sr gen col lt capt cmdr adm maj brig sgt gov sen rep rev hon pres amb

@@ -1,10 +1,11 @@
 """An article's text cut into its sections, with the character offsets of every line.
 
-The rules are those of :func:`afkg.validate.source_sections` (a test holds the two to the same
-answer): a line ``== Heading ==`` starts a section, ``=== Heading ===`` a subsection of the
-nearest heading above it with fewer ``=``, and so on to six ``=``. Before the first heading, an
-``Infobox`` line opens a block that runs to the first blank line, and everything else makes the
-``Introduction``; the ``= Title =`` line belongs to no section. Lines are those of
+:func:`afkg.validate.source_sections` (quotes are checked against a section's own text) and
+the authoring commands (:mod:`afkg.authoring`) both read a text through this module:
+a line ``== Heading ==`` starts a section, ``=== Heading ===`` a subsection of the nearest
+heading above it with fewer ``=``, and so on to six ``=``. Before the first heading, an
+``Infobox`` line opens a block that runs to the first blank line, and everything else makes
+the ``Introduction``; the ``= Title =`` line belongs to no section. Lines are those of
 :meth:`str.splitlines`, and offsets count characters of the text.
 """
 
