@@ -27,6 +27,29 @@ class Frozen:
         raise _frozen(f"cannot delete field {name!r}")
 
 
+class Record(Frozen):
+    """A frozen record compared, hashed and shown by the fields its class names in ``_COMPARED``
+    (in that order), as a dataclass with those fields would be; other fields take no part."""
+
+    __slots__ = ()
+    _COMPARED: tuple[str, ...] = ()
+
+    def _fields(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._COMPARED)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._COMPARED)
+        return f"{type(self).__qualname__}({shown})"
+
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return self._fields() == other._fields()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+
 def _frozen(message: str) -> Exception:
     # imported here, only when a record is misused: defining the records must not import dataclasses
     from dataclasses import FrozenInstanceError

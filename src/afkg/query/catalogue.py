@@ -27,7 +27,7 @@ from afkg.errors import InputError, UsageError
 from afkg.layout import Layout
 from afkg.prefixes import PREFIXES
 from afkg.query.terms import XSD, Term
-from afkg.records import Frozen
+from afkg.records import Record
 
 HEADER_KEYS = ("summary", "description", "tags", "params", "federated")
 PARAM_KEYS = ("type", "default", "enum", "description", "required")
@@ -50,7 +50,7 @@ _CHECKS = {  # xsd type: (pattern, matched with re.ASCII; what a value looks lik
 }
 
 
-class Param(Frozen):
+class Param(Record):
     """A declared parameter of a stored query. Frozen, compared by its fields (a plain class rather
     than a dataclass: see :mod:`afkg.records`)."""
 
@@ -73,20 +73,7 @@ class Param(Frozen):
         fields["description"] = description
         fields["required"] = required
 
-    def _fields(self) -> tuple[Any, ...]:
-        return (self.name, self.type, self.default, self.enum, self.description, self.required)
-
-    def __repr__(self) -> str:
-        return (f"{type(self).__qualname__}(name={self.name!r}, type={self.type!r}, default={self.default!r}, "
-                f"enum={self.enum!r}, description={self.description!r}, required={self.required!r})")
-
-    def __eq__(self, other: Any) -> bool:
-        if other.__class__ is self.__class__:
-            return self._fields() == other._fields()
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
+    _COMPARED = ("name", "type", "default", "enum", "description", "required")
 
     def describe(self) -> str:
         """``name (type)`` with its default and allowed values, for listings."""
@@ -177,7 +164,7 @@ _NEW: Any = object()
 """The default of :attr:`StoredQuery.params`: a new empty dict for each query."""
 
 
-class StoredQuery(Frozen):
+class StoredQuery(Record):
     """One stored query: its file, header and text. Frozen, compared by its fields but
     :attr:`stored` (a plain class rather than a dataclass: see :mod:`afkg.records`)."""
 
@@ -213,23 +200,7 @@ class StoredQuery(Frozen):
         fields["federated"] = federated
         fields["stored"] = stored
 
-    def _fields(self) -> tuple[Any, ...]:
-        """The fields that equality and the hash compare (not :attr:`stored`)."""
-        return (self.name, self.path, self.text, self.summary, self.query_type, self.description, self.tags,
-                self.params, self.federated)
-
-    def __repr__(self) -> str:
-        return (f"{type(self).__qualname__}(name={self.name!r}, path={self.path!r}, text={self.text!r}, "
-                f"summary={self.summary!r}, query_type={self.query_type!r}, description={self.description!r}, "
-                f"tags={self.tags!r}, params={self.params!r}, federated={self.federated!r})")
-
-    def __eq__(self, other: Any) -> bool:
-        if other.__class__ is self.__class__:
-            return self._fields() == other._fields()
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
+    _COMPARED = ("name", "path", "text", "summary", "query_type", "description", "tags", "params", "federated")
 
     def bind(self, given: dict[str, str]) -> dict[str, Term]:
         """RDF terms for the parameters: given values, then defaults; unknown or missing

@@ -33,7 +33,7 @@ from typing import Any
 
 from afkg.errors import SparqlSyntaxError, UsageError
 from afkg.prefixes import PREFIXES
-from afkg.records import Frozen
+from afkg.records import Frozen, Record
 from afkg.recursion import deep_recursion
 
 MAX_QUERY_BYTES = 1 << 20
@@ -96,7 +96,7 @@ class Token(Frozen):
         return hash((self.kind, self.text, self.start, self.end))
 
 
-class ServiceClause(Frozen):
+class ServiceClause(Record):
     """One ``SERVICE [SILENT] <endpoint> { … }`` clause, located in :attr:`QueryInfo.text`."""
 
     __match_args__ = ("text", "endpoint", "silent", "variables", "group", "start", "end")
@@ -120,23 +120,10 @@ class ServiceClause(Frozen):
         fields["start"] = start
         fields["end"] = end
 
-    def _fields(self) -> tuple[Any, ...]:
-        return (self.text, self.endpoint, self.silent, self.variables, self.group, self.start, self.end)
-
-    def __repr__(self) -> str:
-        return (f"{type(self).__qualname__}(text={self.text!r}, endpoint={self.endpoint!r}, silent={self.silent!r}, "
-                f"variables={self.variables!r}, group={self.group!r}, start={self.start!r}, end={self.end!r})")
-
-    def __eq__(self, other: Any) -> bool:
-        if other.__class__ is self.__class__:
-            return self._fields() == other._fields()
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
+    _COMPARED = ("text", "endpoint", "silent", "variables", "group", "start", "end")
 
 
-class QueryInfo(Frozen):
+class QueryInfo(Record):
     """What a query is, from its parsed form. Compared by its fields but :attr:`prepared`."""
 
     __match_args__ = ("kind", "is_update", "services", "text", "has_dataset", "prepared")
@@ -162,21 +149,7 @@ class QueryInfo(Frozen):
         fields["has_dataset"] = has_dataset
         fields["prepared"] = prepared
 
-    def _fields(self) -> tuple[Any, ...]:
-        """The fields that equality and the hash compare (not :attr:`prepared`)."""
-        return (self.kind, self.is_update, self.services, self.text, self.has_dataset)
-
-    def __repr__(self) -> str:
-        return (f"{type(self).__qualname__}(kind={self.kind!r}, is_update={self.is_update!r}, "
-                f"services={self.services!r}, text={self.text!r}, has_dataset={self.has_dataset!r})")
-
-    def __eq__(self, other: Any) -> bool:
-        if other.__class__ is self.__class__:
-            return self._fields() == other._fields()
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
+    _COMPARED = ("kind", "is_update", "services", "text", "has_dataset")
 
 
 def check_size(text: str, source: str = "query") -> None:
