@@ -11,9 +11,9 @@ import time
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from afkg.publish.canon import stable
 from afkg.publish.export import _trig
-from afkg.publish.turtle import ntriples_bytes, to_turtle_bytes
+from afkg.rdf.canon import stable
+from afkg.rdf.turtle import ntriples_bytes, to_turtle_bytes
 
 
 def chain(length: int) -> Graph:

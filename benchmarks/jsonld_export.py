@@ -27,9 +27,9 @@ sys.path.insert(0, str(ROOT / "src"))
 from afkg.graph import load  # noqa: E402
 from afkg.layout import Layout  # noqa: E402
 from afkg.publish import export  # noqa: E402
-from afkg.publish.context import load_context, local_loader  # noqa: E402
-from afkg.publish.jsonld import _document, _to_jsonld_from_nquads, rdf_dataset  # noqa: E402
-from afkg.publish.turtle import ntriples_bytes  # noqa: E402
+from afkg.rdf.context import load_context, local_loader  # noqa: E402
+from afkg.rdf.jsonld import _document, _to_jsonld_from_nquads, rdf_dataset  # noqa: E402
+from afkg.rdf.turtle import ntriples_bytes  # noqa: E402
 
 
 def timed(label: str, function, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -62,7 +62,7 @@ def main() -> None:
 
     import pyoxigraph as ox
 
-    from afkg.query.terms import from_rdflib, to_oxigraph
+    from afkg.rdf.terms import from_rdflib, to_oxigraph
 
     quads = [ox.Triple(*(to_oxigraph(from_rdflib(t)) for t in triple)) for triple in triples]
     text = timed("pyoxigraph serialise JSON-LD", ox.serialize, quads, format=ox.RdfFormat.JSON_LD)

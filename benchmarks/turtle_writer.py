@@ -68,8 +68,8 @@ def in_process(root: Path) -> None:
     from afkg.graph import load
     from afkg.layout import Layout
     from afkg.publish.export import _union, named_graphs
-    from afkg.publish.turtle import ntriples_bytes, rdflib_turtle_bytes
-    from afkg.publish.turtle_writer import graph_turtle, triples_turtle
+    from afkg.rdf.turtle import ntriples_bytes, rdflib_turtle_bytes
+    from afkg.rdf.turtle_writer import graph_turtle, triples_turtle
 
     union = _union(named_graphs(load(Layout(root=root))))
     triples = list(union)

@@ -24,9 +24,9 @@ def main() -> None:
 
     import pyoxigraph
 
-    from afkg import sparql_constraints
-    from afkg import validate as v
     from afkg.graph import Layout, load
+    from afkg.validation import sparql_constraints
+    from afkg.validation import validate as v
 
     def step(name: str, start: float, extra: str = "") -> float:
         now = time.perf_counter()

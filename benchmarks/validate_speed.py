@@ -36,7 +36,7 @@ def cold_validate(runs: int) -> list[float]:
 def pyshacl_alone(runs: int) -> list[float]:
     """Seconds of pySHACL (no inference) on the same typed data and shapes, loading excluded."""
     from afkg.graph import load
-    from afkg.validate import shacl_results
+    from afkg.validation.validate import shacl_results
 
     kg = load()
     times = []

@@ -16,7 +16,7 @@ from afkg.authoring.coverage import coverage
 from afkg.authoring.sentences import section_sentences, split_line
 from afkg.cli import cli
 from afkg.graph import Layout, load
-from afkg.validate import source_sections
+from afkg.validation.validate import source_sections
 
 from conftest import PROJECT
 

@@ -19,7 +19,7 @@ from fakes import FakeServer, Reply
 PROJECT = Path(__file__).resolve().parent.parent
 
 HEAVY = ("httpx", "rdflib", "pyparsing", "pyshacl", "pyrudof", "starlette", "uvicorn", "yaml", "jinja2",
-         "afkg.server", "afkg.wikidata", "afkg.graph", "afkg.validate", "afkg.publish")
+         "afkg.server", "afkg.wikidata", "afkg.graph", "afkg.validation.validate", "afkg.publish")
 """Modules a local stored query (its guard verdict and header cached) has no use for."""
 
 # Runs the command line in this process, the bounded child of a query included (run_bounded forks,

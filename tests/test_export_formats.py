@@ -20,7 +20,7 @@ from afkg.errors import UsageError
 from afkg.graph import DATA_GRAPH_IRI, ONTOLOGY_GRAPH_IRI, SHAPES_GRAPH_IRI, load
 from afkg.layout import Layout
 from afkg.publish import export
-from afkg.publish.context import CONTEXT_URL, build_context, context_text, local_loader
+from afkg.rdf.context import CONTEXT_URL, build_context, context_text, local_loader
 
 from conftest import PROJECT
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from afkg import accept, formats
+from afkg.rdf import accept, formats
 
 
 @pytest.mark.parametrize("name", list(formats.FORMATS))

@@ -17,9 +17,9 @@ from afkg.graph import KnowledgeGraph, load
 from afkg.layout import Layout
 from afkg.namespaces import AFKG, PROV
 from afkg.publish import export
-from afkg.publish.context import load_context, local_loader
-from afkg.publish.jsonld import FRAMES, _to_jsonld_from_nquads, rdf_dataset, to_jsonld
-from afkg.publish.turtle import nt_term, ntriples_bytes
+from afkg.rdf.context import load_context, local_loader
+from afkg.rdf.jsonld import FRAMES, _to_jsonld_from_nquads, rdf_dataset, to_jsonld
+from afkg.rdf.turtle import nt_term, ntriples_bytes
 
 from conftest import PROJECT
 

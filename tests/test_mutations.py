@@ -12,7 +12,7 @@ from rdflib.util import from_n3
 
 from afkg.graph import KnowledgeGraph
 from afkg.namespaces import bind_prefixes
-from afkg.validate import Report, Result, result_key, shacl_results, validate
+from afkg.validation.validate import Report, ValidationResult, result_key, shacl_results, validate
 
 SOURCE = "https://w3id.org/afkg/resource/source/albania-france/"
 T = "fact:trade-2024-"
@@ -198,7 +198,7 @@ def _mutated(kg: KnowledgeGraph, edit) -> KnowledgeGraph:
 
 _MUTATED: dict[str, KnowledgeGraph] = {}
 _REPORTS: dict[str, Report] = {}
-_REFERENCE: dict[str, list[Result]] = {}
+_REFERENCE: dict[str, list[ValidationResult]] = {}
 
 
 def mutated(kg: KnowledgeGraph, name: str, edit) -> KnowledgeGraph:
@@ -215,7 +215,7 @@ def report_of(kg: KnowledgeGraph, name: str, edit) -> Report:
     return _REPORTS[name]
 
 
-def reference_of(kg: KnowledgeGraph, name: str, edit) -> list[Result]:
+def reference_of(kg: KnowledgeGraph, name: str, edit) -> list[ValidationResult]:
     """pySHACL's results on a mutation, sorted; the reference run once per mutation and worker."""
     if name not in _REFERENCE:
         _REFERENCE[name] = sorted(shacl_results(mutated(kg, name, edit), engine="pyshacl"), key=result_key)

@@ -225,7 +225,7 @@ def test_build_output_has_no_inferred_triples(built, kg):
 def test_validation_leaves_the_loaded_graphs_as_they_were(project_copy):
     from afkg.graph import load
     from afkg.layout import Layout
-    from afkg.validate import validate
+    from afkg.validation.validate import validate
 
     kg = load(Layout(project_copy))
     before = [set(g) for g in (kg.ontology, kg.shapes, kg.data)]
@@ -329,7 +329,7 @@ def test_stats_say_what_they_count_and_agree_with_the_dumps(kg):
 def test_blank_nodes_in_large_cycles_are_refused_in_one_line():
     from rdflib import BNode, URIRef
 
-    from afkg.publish.canon import MAX_GENERAL_BLANK_NODES, stable
+    from afkg.rdf.canon import MAX_GENERAL_BLANK_NODES, stable
 
     graph = Graph()
     nodes = [BNode() for _ in range(MAX_GENERAL_BLANK_NODES + 1)]
@@ -343,7 +343,7 @@ def test_blank_nodes_in_large_cycles_are_refused_in_one_line():
 def test_a_ring_of_identical_blank_nodes_is_refused_in_one_line():
     from rdflib import BNode, URIRef
 
-    from afkg.publish.canon import MAX_SYMMETRIC_BLANK_NODES, stable
+    from afkg.rdf.canon import MAX_SYMMETRIC_BLANK_NODES, stable
 
     graph = Graph()
     nodes = [BNode() for _ in range(MAX_SYMMETRIC_BLANK_NODES + 1)]

@@ -17,7 +17,7 @@ from afkg.prefixes import PREFIXES
 from afkg.query.catalogue import PARAM_TYPES, Param, execute, from_text
 from afkg.query.engines import get_engine
 from afkg.query.names import UnknownName
-from afkg.query.terms import XSD, Term, to_oxigraph, to_rdflib
+from afkg.rdf.terms import XSD, Term, to_oxigraph, to_rdflib
 
 ENGINES = {name: get_engine(name, default_layout()) for name in ("oxigraph", "rdflib")}
 RES = PREFIXES["res"]

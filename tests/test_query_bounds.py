@@ -12,7 +12,8 @@ from rdflib.query import Result
 
 from afkg.cli import cli
 from afkg.errors import QueryError, UsageError
-from afkg.query.limits import parse_max_rows, parse_timeout, run_bounded
+from afkg.option_values import parse_max_rows, parse_timeout
+from afkg.query.limits import run_bounded
 
 
 def invoke(*args: str, input: str | bytes | None = None):

@@ -13,8 +13,8 @@ from afkg.errors import NetworkError, QueryError, SparqlSyntaxError, UsageError
 from afkg.http_client import Credentials
 from afkg.publish.push import push, updates
 from afkg.query.remote import DEFAULT_GRAPHS, RemoteEngine, remote_text, where_group
-from afkg.query.sparql_terms import sparql_term
-from afkg.query.terms import Term
+from afkg.rdf.sparql_terms import sparql_term
+from afkg.rdf.terms import Term
 
 from conftest import PROJECT
 from fakes import FakeServer, Reply, Request

@@ -28,7 +28,7 @@ from afkg.cli import cli
 from afkg.errors import InputError
 from afkg.layout import Layout
 from afkg.query.results import SelectResult, render
-from afkg.query.terms import Term
+from afkg.rdf.terms import Term
 from afkg.server.config import ServerConfig
 from afkg.server.execution import TRUNCATED_LINK, select_json
 from afkg.server.service import Service
@@ -99,7 +99,7 @@ def test_a_store_whose_stamp_matches_is_served_without_validating_again(stored, 
     def refuse(*args, **kwargs):
         raise AssertionError("the graph was loaded or validated again")
 
-    monkeypatch.setattr(importlib.import_module("afkg.validate"), "validate", refuse)
+    monkeypatch.setattr(importlib.import_module("afkg.validation.validate"), "validate", refuse)
     monkeypatch.setattr(importlib.import_module("afkg.graph"), "load", refuse)
     service = Service.load(ServerConfig(root=str(root), store=str(store), max_concurrent=1))
     try:

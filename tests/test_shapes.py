@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph
 
 from afkg.graph import KnowledgeGraph
-from afkg.validate import Report, result_key, shacl_results
+from afkg.validation.validate import Report, result_key, shacl_results
 
 PRELUDE = """
 @prefix afkg: <https://w3id.org/afkg/ontology#> .

@@ -21,7 +21,7 @@ from afkg.publish.site.timescale import BREAK, MIN_SEGMENT, UNDATED_LABEL, broke
 from afkg.publish.site.trade_layout import PLOT_TOP, nice_step, short_amount
 from afkg.publish.site.trade_layout import lay_out as lay_out_trade
 from afkg.query.results import SelectResult
-from afkg.query.terms import Term
+from afkg.rdf.terms import Term
 
 from conftest import PROJECT
 

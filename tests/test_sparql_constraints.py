@@ -1,13 +1,13 @@
-"""SHACL-SPARQL constraints run once over a store (afkg.sparql_constraints), checked against SHACL 1.1 §5:
+"""SHACL-SPARQL constraints run once over a store (afkg.validation.sparql_constraints), checked against SHACL 1.1 §5:
 focus nodes from each kind of target, $this pre-bound, $PATH, messages, severity, deactivation."""
 
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from afkg import sparql_constraints
 from afkg.namespaces import RDF, SH
-from afkg.validate import graph_store, run_rudof_store
+from afkg.validation import sparql_constraints
+from afkg.validation.validate import graph_store, run_rudof_store
 
 EX = "http://example.org/"
 PREFIXES = """
@@ -179,7 +179,7 @@ def test_the_combined_engine_reports_core_and_sparql_results_from_one_store():
 def test_values_keep_the_form_the_data_writes_them_in():
     """pyoxigraph stores 22800000.0 (xsd:decimal) as 22800000; the report shows the data's form,
     in a core result's value and in a SPARQL constraint's message alike."""
-    from afkg.validate import _run_rudof
+    from afkg.validation.validate import _run_rudof
 
     shapes = _graph(_shape("sh:targetNode ex:a", "SELECT $this ?n WHERE { $this ex:n ?n }",
                            "sh:property [ sh:path ex:n ; sh:maxInclusive 5 ] ;", message="n is {?n}"))

@@ -26,7 +26,7 @@ from afkg.query.catalogue import Catalogue, execute
 from afkg.query.engines import OxigraphEngine
 from afkg.query.remote import RemoteEngine
 from afkg.query.results import AskResult, GraphResult, SelectResult
-from afkg.query.terms import from_rdflib, to_rdflib
+from afkg.rdf.terms import from_rdflib, to_rdflib
 
 from conftest import PROJECT
 

@@ -18,9 +18,9 @@ from rdflib.namespace import RDF
 
 from afkg.namespaces import bind_prefixes
 from afkg.prefixes import PREFIXES
-from afkg.publish.canon import stable
 from afkg.publish.export import _trig
-from afkg.publish.turtle import MAX_NESTING, nquads_bytes, ntriples_bytes, to_turtle_bytes
+from afkg.rdf.canon import stable
+from afkg.rdf.turtle import MAX_NESTING, nquads_bytes, ntriples_bytes, to_turtle_bytes
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 GRAPH = URIRef("https://example.org/graph/g")

@@ -20,10 +20,10 @@ from afkg.layout import Layout
 from afkg.namespaces import bind_prefixes
 from afkg.prefixes import PREFIXES
 from afkg.publish import export as export_module
-from afkg.publish.canon import stable
 from afkg.publish.export import _trig, named_graphs, named_triples
-from afkg.publish.turtle import MAX_NESTING, rdflib_turtle_bytes, to_turtle_bytes, triples_to_turtle_bytes
-from afkg.publish.turtle_writer import Unsupported, _split, graph_turtle, triples_turtle
+from afkg.rdf.canon import stable
+from afkg.rdf.turtle import MAX_NESTING, rdflib_turtle_bytes, to_turtle_bytes, triples_to_turtle_bytes
+from afkg.rdf.turtle_writer import Unsupported, _split, graph_turtle, triples_turtle
 from test_turtle_properties import graphs as property_graphs
 
 ROOT = Path(__file__).resolve().parents[1]

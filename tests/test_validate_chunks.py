@@ -11,12 +11,12 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from afkg import sparql_constraints
-from afkg import validate as validation
 from afkg.graph import load
 from afkg.layout import Layout
 from afkg.namespaces import AFKG
-from afkg.validate import result_key, shacl_results
+from afkg.validation import sparql_constraints
+from afkg.validation import validate as validation
+from afkg.validation.validate import result_key, shacl_results
 from test_generate import generate
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from afkg.graph import load
 from afkg.layout import Layout
-from afkg.validate import validate
+from afkg.validation.validate import validate
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 AMOUNT = "afkg:amount 38900000.0"

@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from afkg.graph import KnowledgeGraph, Layout, load
 from afkg.namespaces import AFKG, KIND, PREFIXES
-from afkg.validate import Report, shacl_results, source_sections, validate
+from afkg.validation.validate import Report, shacl_results, source_sections, validate
 
 from conftest import PROJECT
 

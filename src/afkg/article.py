@@ -1,6 +1,6 @@
 """An article's text cut into its sections, with the character offsets of every line.
 
-:func:`afkg.validate.source_sections` (quotes are checked against a section's own text) and
+:func:`afkg.validation.validate.source_sections` (quotes are checked against a section's own text) and
 the authoring commands (:mod:`afkg.authoring`) both read a text through this module:
 a line ``== Heading ==`` starts a section, ``=== Heading ===`` a subsection of the nearest
 heading above it with fewer ``=``, and so on to six ``=``. Before the first heading, an
@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 SectionPath = tuple[str, ...]
-"""A section's heading after those of the sections it lies in (as in :mod:`afkg.validate`)."""
+"""A section's heading after those of the sections it lies in (as in :mod:`afkg.validation.validate`)."""
 
 LEAD = "Introduction"
 INFOBOX = "Infobox"

@@ -178,7 +178,7 @@ def validate(session: Session, fmt: str) -> None:
     Exits 0 when the graph conforms, 1 with a report when it does not, and
     2 when a file cannot be read.
     """
-    from afkg.validate import validate as run_validation
+    from afkg.validation.validate import validate as run_validation
 
     progress("loading the graph")
     kg = session.kg()
@@ -285,7 +285,7 @@ def export_command(session: Session, fmt: str | None, graph: str, output: Path |
 @click.pass_obj
 def context_command(session: Session, output: Path | None) -> None:
     """Print the JSON-LD context generated from the ontology."""
-    from afkg.publish.context import build_context, context_text
+    from afkg.rdf.context import build_context, context_text
 
     text = context_text(build_context(session.kg().ontology))
     _emit(text, output)
@@ -337,7 +337,7 @@ def _store(session: Session) -> Any:
 # --- stored queries ---------------------------------------------------------------------
 
 _FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld")
-"""``table`` and afkg.formats.CLI_RESULTS + CLI_GRAPH, written out so that ``--help`` imports no more
+"""``table`` and afkg.rdf.formats.CLI_RESULTS + CLI_GRAPH, written out so that ``--help`` imports no more
 (tests/test_formats.py checks they agree)."""
 _ENGINES = ("oxigraph", "rdflib")
 
@@ -396,19 +396,19 @@ def _federation(allow: tuple[str, ...], redirects: tuple[str, ...]) -> Any:
 
 
 def _timeout_value(ctx: click.Context, param: click.Parameter, value: str) -> float:
-    from afkg.query.limits import parse_timeout
+    from afkg.option_values import parse_timeout
 
     return parse_timeout(value, "--timeout")
 
 
 def _max_rows_value(ctx: click.Context, param: click.Parameter, value: str) -> int:
-    from afkg.query.limits import parse_max_rows
+    from afkg.option_values import parse_max_rows
 
     return parse_max_rows(value, "--max-rows")
 
 
 def _max_memory_value(ctx: click.Context, param: click.Parameter, value: str) -> int:
-    from afkg.query.limits import parse_max_memory
+    from afkg.option_values import parse_max_memory
 
     return parse_max_memory(value, "--max-memory")
 
@@ -467,7 +467,7 @@ def _run_bounded_query(session: Session, load: Any, params: tuple[str, ...], fmt
                          max_rows=max_rows)
         context = None
         if fmt == "jsonld" and layout.context_file.is_file():
-            from afkg.publish.context import load_context
+            from afkg.rdf.context import load_context
 
             context = load_context(layout.context_file)
         return render(result, fmt, context=context), bool(getattr(result, "truncated", False))

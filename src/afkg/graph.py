@@ -17,14 +17,16 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from afkg.errors import InputError
+from afkg.files import MAX_TURTLE_BYTES, decode_utf8, read_bytes
+from afkg.layout import Layout, default_layout
+from afkg.namespaces import ONTOLOGY_IRI, PREFIXES, RDF, SHAPES_IRI, bind_prefixes
+from afkg.project import DATA_GRAPH, PARTS, IllTypedLiteral, Project, Triples, oxigraph_spo, quiet_rdflib
+from afkg.recursion import deep_recursion
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
-from afkg.files import MAX_TURTLE_BYTES, decode_utf8, read_bytes
-from afkg.layout import Layout, default_layout
-from afkg.namespaces import ONTOLOGY_IRI, RDF, SHAPES_IRI, bind_prefixes
-from afkg.recursion import deep_recursion
-from afkg.store import PARTS, IllTypedLiteral, Project, Triples, oxigraph_spo, quiet_rdflib
+
+    from afkg.project import RdflibTerm
 
 DATA_GRAPH_IRI = URIRef("https://w3id.org/afkg/graph/data")
 ONTOLOGY_GRAPH_IRI = URIRef("https://w3id.org/afkg/graph/ontology")
@@ -95,7 +97,7 @@ def _graph(triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
 class KnowledgeGraph:
     """The ontology, the shapes and the data of one project, as rdflib graphs.
 
-    Loaded by :func:`load`, it keeps the :class:`~afkg.store.Project` it was made
+    Loaded by :func:`load`, it keeps the :class:`~afkg.project.Project` it was made
     from (``project``), whose parsed triples and store the scale-minded paths use
     (counts, exports, validation); the rdflib data graph is built only when asked for.
     """
@@ -134,13 +136,13 @@ class KnowledgeGraph:
 
     @cached_property
     def store(self) -> ox.Store:
-        """A pyoxigraph store of the three parts, each in its named graph (see :data:`afkg.store.PARTS`),
+        """A pyoxigraph store of the three parts, each in its named graph (see :data:`afkg.project.PARTS`),
         for counts and SPARQL checks. Numbers and dates in it are values: write nothing from it."""
         if self.project is not None and self._data is None:
             return self.project.store
         import pyoxigraph as ox
 
-        from afkg.query.terms import from_rdflib, to_oxigraph
+        from afkg.rdf.terms import from_rdflib, to_oxigraph
 
         store = ox.Store()
         for part, name in PARTS.items():
@@ -166,7 +168,7 @@ def load(layout: Layout | None = None) -> KnowledgeGraph:
 
     Raises InputError for the first file that is missing or not valid Turtle.
     """
-    from afkg.store import load_project
+    from afkg.project import load_project
 
     layout = layout or default_layout()
     project = load_project(layout)
@@ -179,3 +181,17 @@ def load(layout: Layout | None = None) -> KnowledgeGraph:
     sources = {URIRef(document): path for document, path in project.sources.items()}
     return KnowledgeGraph(layout, ontology, shapes, sources=sources, ill_typed=project.ill_typed,
                           project=project)
+
+
+def select_rows(kg: KnowledgeGraph, query: str, graphs: tuple[str, ...] = (DATA_GRAPH,)
+                ) -> list[dict[str, RdflibTerm]]:
+    """The solutions of ``query`` over the union of ``graphs``, as rdflib terms (unbound variables left out)."""
+    import pyoxigraph as ox
+
+    from afkg.project import TermConverter
+
+    convert = kg.project.convert if kg.project is not None else TermConverter()
+    answer = kg.store.query(query, prefixes=PREFIXES, default_graph=[ox.NamedNode(g) for g in graphs])
+    assert isinstance(answer, ox.QuerySolutions), "select_rows runs SELECT queries only"
+    names = [v.value for v in answer.variables]
+    return [{name: convert(row[name]) for name in names if row[name] is not None} for row in answer]

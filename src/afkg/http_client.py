@@ -46,7 +46,7 @@ import httpx
 
 from afkg import __version__
 from afkg.errors import NetworkError, UsageError
-from afkg.query.limits import parse_timeout
+from afkg.option_values import parse_timeout
 
 USER_AGENT = (f"afkg/{__version__} (bilateral-relations knowledge graph; https://w3id.org/afkg) "
               f"httpx/{httpx.__version__}")

@@ -12,7 +12,7 @@ defined elsewhere. The rules, one problem each, every message naming the files:
   describes, never what another relation's folder describes; ``data/shared/`` uses only
   what it describes itself.
 
-It reads the parsed triples of a loaded project (:class:`afkg.store.Project`) once.
+It reads the parsed triples of a loaded project (:class:`afkg.project.Project`) once.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from afkg.layout import SHARED_FOLDER
 
 if TYPE_CHECKING:
-    from afkg.store import Project
+    from afkg.project import Project
 
 RESOURCE_NS = "https://w3id.org/afkg/resource/"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

@@ -110,10 +110,10 @@ def coverage(kg: KnowledgeGraph, relation: str | None = None) -> list[DocumentCo
     """Every source document of ``kg`` (or of the data folder ``relation`` only), sorted by IRI, with
     each sentence and what cites it. An unknown relation is a UsageError; an unreadable text an
     InputError."""
+    from afkg.graph import select_rows
     from afkg.layout import SHARED_FOLDER
-    from afkg.publish.metadata import select_rows
-    from afkg.store import DATA_GRAPH, ONTOLOGY_GRAPH
-    from afkg.validate import section_paths
+    from afkg.project import DATA_GRAPH, ONTOLOGY_GRAPH
+    from afkg.validation.validate import section_paths
 
     if relation is not None:
         folder = kg.layout.data_dir / relation

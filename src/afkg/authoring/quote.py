@@ -79,7 +79,7 @@ def _documents(layout: Layout, folder: Path) -> list[_Document]:
 
     from afkg.graph import parse_turtle
     from afkg.namespaces import AFKG, RDFS
-    from afkg.validate import section_paths
+    from afkg.validation.validate import section_paths
 
     graph = Graph()
     for path in layout.turtle_files(folder):

@@ -18,7 +18,7 @@ from pathlib import Path
 from afkg.errors import InputError
 from afkg.graph import KnowledgeGraph
 from afkg.publish import export, metadata
-from afkg.validate import Report, validate
+from afkg.validation.validate import Report, validate
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def build(kg: KnowledgeGraph, out_dir: Path, *, progress: Callable[[str], None] 
     report = validate(kg)
     if not report.conforms:
         return BuildResult(report=report, files=())
-    from afkg.publish.context import context_text, load_context
+    from afkg.rdf.context import context_text, load_context
 
     contents: dict[str, bytes] = {}
     for fmt, (_, ext) in export.FORMATS.items():

@@ -15,7 +15,7 @@ from rdflib.term import Node
 
 from afkg.namespaces import AFKG, DCTERMS, ONTOLOGY_IRI, OWL, RDF, RDFS, SH, SKOS
 from afkg.publish.site.templating import markup, render
-from afkg.query.terms import shorten
+from afkg.rdf.terms import shorten
 
 _NS = str(AFKG)
 

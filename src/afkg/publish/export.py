@@ -2,12 +2,12 @@
 
 The same graph always gives the same bytes, so a diff shows only real changes:
 blank nodes are relabelled from their content (and the graph they are in, see
-:mod:`afkg.publish.canon`), N-Triples and N-Quads lines are written from the
+:mod:`afkg.rdf.canon`), N-Triples and N-Quads lines are written from the
 terms and sorted, Turtle and TriG come from rdflib's serializer (subjects and
 predicates sorted) with fixed prefixes and bounded nesting (see
-:mod:`afkg.publish.turtle`), RDF/XML from pyoxigraph fed sorted triples, and
+:mod:`afkg.rdf.turtle`), RDF/XML from pyoxigraph fed sorted triples, and
 JSON-LD from pyld fed the triples, already parsed, in sorted N-Triples order
-(see :mod:`afkg.publish.jsonld`). None of them recurses once per level of nested
+(see :mod:`afkg.rdf.jsonld`). None of them recurses once per level of nested
 blank nodes.
 
 The export has four graphs: the ontology, the shapes, the data and the dataset
@@ -23,15 +23,15 @@ from pathlib import PurePath
 
 from rdflib import Graph, URIRef
 
-from afkg import formats
 from afkg.atomic import write_atomic
 from afkg.errors import UsageError
 from afkg.graph import DATA_GRAPH_IRI, ONTOLOGY_GRAPH_IRI, SHAPES_GRAPH_IRI, KnowledgeGraph
 from afkg.namespaces import bind_prefixes
 from afkg.prefixes import PREFIXES
-from afkg.publish.canon import Triple, stable, stable_triples
-from afkg.publish.turtle import nquads_bytes, ntriples_bytes, to_turtle_bytes, triples_to_turtle_bytes
-from afkg.store import Triples, oxigraph_spo
+from afkg.project import Triples, oxigraph_spo
+from afkg.rdf import formats
+from afkg.rdf.canon import Triple, stable, stable_triples
+from afkg.rdf.turtle import nquads_bytes, ntriples_bytes, to_turtle_bytes, triples_to_turtle_bytes
 
 METADATA_GRAPH_IRI = URIRef("https://w3id.org/afkg/graph/metadata")
 
@@ -39,7 +39,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     name: (formats.get(name).media_type, formats.get(name).suffix)
     for name in ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads")
 }
-"""Format name -> (media type, file extension), in the order of a full export (see :mod:`afkg.formats`)."""
+"""Format name -> (media type, file extension), in the order of a full export (see :mod:`afkg.rdf.formats`)."""
 
 ALIASES: dict[str, str] = {
     key: name for name in FORMATS for f in [formats.get(name)]
@@ -161,7 +161,7 @@ def _trig(graphs: dict[URIRef, set[Triple]]) -> bytes:
 def _rdfxml(graph: Collection[Triple]) -> bytes:
     import pyoxigraph as ox
 
-    from afkg.query.terms import from_rdflib, to_oxigraph
+    from afkg.rdf.terms import from_rdflib, to_oxigraph
 
     triples = sorted(tuple(from_rdflib(t) for t in triple) for triple in graph)
     used = {str(t.value) for triple in triples for t in triple if t.kind == "uri"}
@@ -187,8 +187,8 @@ def export(kg: KnowledgeGraph, fmt: str, graph: str = "all", *,
     if fmt == "nquads":
         return nquads_bytes(graphs)
     if fmt == "jsonld":
-        from afkg.publish.context import load_context
-        from afkg.publish.jsonld import to_jsonld
+        from afkg.rdf.context import load_context
+        from afkg.rdf.jsonld import to_jsonld
 
         context = load_context(kg.layout.context_file)
         triples = chain.from_iterable(graphs.values())

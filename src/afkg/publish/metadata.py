@@ -12,33 +12,18 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Literal, URIRef
 
-from afkg.graph import KnowledgeGraph
+from afkg.graph import KnowledgeGraph, select_rows
 from afkg.namespaces import DCAT, DCTERMS, PREFIXES, RDF, RES, VOID, XSD, bind_prefixes
-from afkg.store import DATA_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH, oxigraph_spo
+from afkg.project import DATA_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH, oxigraph_spo
 
 if TYPE_CHECKING:
-    from afkg.store import RdflibTerm
+    from afkg.project import RdflibTerm
 
 DATASET_IRI = RES["dataset"]
 LICENSE = URIRef("https://creativecommons.org/licenses/by-sa/4.0/")
 
 _DRAFT_GRAPH = "urn:afkg:graph:metadata-draft"
 """Where the description waits in the store while the counts of the whole export are taken."""
-
-
-def select_rows(kg: KnowledgeGraph, query: str, graphs: tuple[str, ...] = (DATA_GRAPH,)
-                ) -> list[dict[str, RdflibTerm]]:
-    """The solutions of ``query`` over the union of ``graphs``, as rdflib terms (unbound variables left out)."""
-    import pyoxigraph as ox
-
-    convert = kg.project.convert if kg.project is not None else None
-    from afkg.store import TermConverter
-
-    convert = convert or TermConverter()
-    answer = kg.store.query(query, prefixes=PREFIXES, default_graph=[ox.NamedNode(g) for g in graphs])
-    assert isinstance(answer, ox.QuerySolutions), "select_rows runs SELECT queries only"
-    names = [v.value for v in answer.variables]
-    return [{name: convert(row[name]) for name in names if row[name] is not None} for row in answer]
 
 
 def _vocabularies(kg: KnowledgeGraph) -> list[URIRef]:
@@ -155,7 +140,7 @@ def _add_counts(graph: Graph, kg: KnowledgeGraph, entities: int) -> None:
     including the count triples themselves."""
     import pyoxigraph as ox
 
-    from afkg.query.terms import from_rdflib, to_oxigraph
+    from afkg.rdf.terms import from_rdflib, to_oxigraph
 
     draft = ox.NamedNode(_DRAFT_GRAPH)
     store = kg.store

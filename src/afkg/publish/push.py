@@ -9,7 +9,7 @@ the store as pushing once:
   else: ``DROP SILENT GRAPH`` and then ``INSERT DATA`` in chunks of bounded size
   (``INSERT … WHERE {}`` for the chunks that hold blank nodes).
   Each term is written by the project's own term serialisation after a check
-  (:func:`afkg.query.sparql_terms.sparql_term`); the triples of one blank node stay
+  (:func:`afkg.rdf.sparql_terms.sparql_term`); the triples of one blank node stay
   in one chunk, since a blank-node label means the same node only within a request.
 
 Every request goes through afkg's HTTP client (:class:`afkg.http_client.HttpClient`):
@@ -32,8 +32,8 @@ from afkg.errors import NetworkError, UsageError
 from afkg.graph import KnowledgeGraph
 from afkg.http_client import DEFAULT_TIMEOUT, TOKEN_ENV, Credentials, HttpClient, check_url, shown
 from afkg.publish.export import named_graphs, to_ntriples
-from afkg.query.sparql_terms import check_iri, sparql_term
-from afkg.query.terms import from_rdflib
+from afkg.rdf.sparql_terms import check_iri, sparql_term
+from afkg.rdf.terms import from_rdflib
 
 DEFAULT_CHUNK_BYTES = 1024 * 1024
 """The largest ``INSERT DATA`` body sent in one request (a blank node's triples may exceed it)."""

@@ -26,7 +26,7 @@ from typing import Any
 from afkg.errors import InputError, UsageError
 from afkg.layout import Layout
 from afkg.prefixes import PREFIXES
-from afkg.query.terms import XSD, Term
+from afkg.rdf.terms import XSD, Term
 from afkg.records import Record
 
 HEADER_KEYS = ("summary", "description", "tags", "params", "federated")
@@ -494,7 +494,7 @@ def syntax_problem(query: StoredQuery) -> str | None:
 
     from afkg.errors import AfkgError
     from afkg.query.engines import oxigraph_syntax_position
-    from afkg.query.terms import to_oxigraph
+    from afkg.rdf.terms import to_oxigraph
 
     try:
         info = _inspect(query.path, query.text)

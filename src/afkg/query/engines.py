@@ -26,7 +26,7 @@ from afkg.files import MAX_TURTLE_BYTES, read_bytes
 from afkg.layout import Layout
 from afkg.prefixes import PREFIXES
 from afkg.query.results import AskResult, GraphResult, Result, SelectResult
-from afkg.query.terms import Term, from_oxigraph, from_rdflib, to_oxigraph, to_rdflib
+from afkg.rdf.terms import Term, from_oxigraph, from_rdflib, to_oxigraph, to_rdflib
 
 if TYPE_CHECKING:
     import pyoxigraph as ox

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from afkg.errors import NetworkError, QueryError, UsageError
 from afkg.query.guard import ServiceClause, Token, check_query, check_variable_name, tokens
 from afkg.query.results import SelectResult
-from afkg.query.terms import Term
+from afkg.rdf.terms import Term
 
 if TYPE_CHECKING:
     from afkg.http_client import HttpClient
@@ -79,7 +79,7 @@ def _replace_spans(text: str, offset: int, spans: list[tuple[int, int, str]]) ->
 def term_cell(term: Term | None) -> str:
     """A term as a VALUES cell, built and checked by oxigraph's own term types (IRI, language tag,
     datatype); blank nodes and missing values are UNDEF. A term oxigraph rejects raises ValueError."""
-    from afkg.query.terms import to_oxigraph
+    from afkg.rdf.terms import to_oxigraph
 
     if term is None or term.kind == "bnode":
         return "UNDEF"

@@ -564,7 +564,7 @@ def check_shapes(shapes: Any, source: str = "shapes") -> None:
     from rdflib import BNode, URIRef
 
     from afkg.errors import InputError
-    from afkg.query.terms import shorten
+    from afkg.rdf.terms import shorten
 
     sh = {name: URIRef(_SH + name) for name in ("select", "ask", "construct", "update", "declare", "prefix",
                                                  "namespace", "sparql", "property", "rule")}

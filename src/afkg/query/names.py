@@ -151,7 +151,7 @@ def _expanded(value: str, name: str) -> str | None:
 def _known(engine: Any, iri: str) -> bool:
     from afkg.query.guard import check_stored, prechecked
     from afkg.query.results import AskResult
-    from afkg.query.terms import Term
+    from afkg.rdf.terms import Term
 
     info = check_stored(KNOWN, "parameter check")
     with prechecked(info):

@@ -4,7 +4,7 @@ The query is checked locally first (it must parse as a query, never an update,
 and hold no SERVICE: afkg's federation answers those before the engine runs).
 Parameters travel as RDF terms in a ``VALUES`` block placed at the start of the
 query's WHERE group, each term written by the project's term serialisation and
-checked (:func:`afkg.query.sparql_terms.sparql_term`); no value is pasted into the text.
+checked (:func:`afkg.rdf.sparql_terms.sparql_term`); no value is pasted into the text.
 The prefixes the local engines offer are declared in front of the query.
 
 The query is POSTed (SPARQL 1.1 Protocol) with ``default-graph-uri`` set to the
@@ -39,8 +39,8 @@ from afkg.http_client import (
 )
 from afkg.prefixes import PREFIXES
 from afkg.query.results import AskResult, GraphResult, Result, SelectResult
-from afkg.query.sparql_terms import sparql_term
-from afkg.query.terms import Term
+from afkg.rdf.sparql_terms import sparql_term
+from afkg.rdf.terms import Term
 
 DATA_GRAPH = "https://w3id.org/afkg/graph/data"
 ONTOLOGY_GRAPH = "https://w3id.org/afkg/graph/ontology"
@@ -231,7 +231,7 @@ def parse_graph(body: bytes, content_type: str, where: str, max_rows: int) -> Gr
     """A GraphResult from N-Triples or Turtle; triples beyond ``max_rows`` are dropped."""
     import pyoxigraph as ox
 
-    from afkg.query.terms import from_oxigraph
+    from afkg.rdf.terms import from_oxigraph
 
     media = content_type.split(";", 1)[0].strip().lower()
     formats = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,

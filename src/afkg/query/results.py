@@ -24,9 +24,9 @@ import re
 from typing import Any, cast
 
 from afkg.errors import UsageError
-from afkg.formats import CLI_GRAPH, CLI_RESULTS
 from afkg.prefixes import PREFIXES
-from afkg.query.terms import XSD, Term, to_rdflib
+from afkg.rdf.formats import CLI_GRAPH, CLI_RESULTS
+from afkg.rdf.terms import XSD, Term, to_rdflib
 
 
 @functools.cache
@@ -242,14 +242,14 @@ def _ask(result: AskResult, fmt: str) -> str:
 def _graph(result: GraphResult, fmt: str, context: dict[str, Any] | None) -> str:
     import pyoxigraph as ox
 
-    from afkg.query.terms import oxigraph_predicate, oxigraph_subject, to_oxigraph
+    from afkg.rdf.terms import oxigraph_predicate, oxigraph_subject, to_oxigraph
 
     triples = [ox.Triple(oxigraph_subject(to_oxigraph(s)), oxigraph_predicate(to_oxigraph(p)), to_oxigraph(o))
                for s, p, o in result.triples]
     if fmt == "ntriples":
         return "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in result.triples)
     if fmt == "jsonld":
-        from afkg.publish.jsonld import to_jsonld
+        from afkg.rdf.jsonld import to_jsonld
 
         rdflib_triples = [(to_rdflib(s), to_rdflib(p), to_rdflib(o)) for s, p, o in result.triples]
         context = context or {"@context": dict(sorted(PREFIXES.items()))}

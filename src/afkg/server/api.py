@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from afkg import formats
 from afkg.errors import UsageError
+from afkg.rdf import formats
 from afkg.server.negotiation import GRAPH, TABULAR, choose, from_name, media_type
 from afkg.server.responses import answer_response, error, run
 from afkg.server.tasks import StoredTask

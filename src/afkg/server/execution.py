@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from afkg.errors import AfkgError, NetworkError, QueryError, SparqlSyntaxError, UsageError
-from afkg.formats import CLI_GRAPH, CLI_RESULTS
 from afkg.layout import Layout
 from afkg.prefixes import PREFIXES
 from afkg.query.results import AskResult, GraphResult, Result, SelectResult, render
-from afkg.query.terms import Term, from_oxigraph, oxigraph_predicate, oxigraph_subject, to_oxigraph
+from afkg.rdf.formats import CLI_GRAPH, CLI_RESULTS
+from afkg.rdf.terms import Term, from_oxigraph, oxigraph_predicate, oxigraph_subject, to_oxigraph
 from afkg.server.negotiation import GRAPH, TABULAR
 from afkg.server.tasks import Answer, PingTask, SparqlTask, StoredTask, Task, failed, ok
 
@@ -105,7 +105,7 @@ class Worker:
     @functools.cached_property
     def context(self) -> dict[str, Any] | None:
         """The project's JSON-LD context (None when the project has none), read once."""
-        from afkg.publish.context import load_context
+        from afkg.rdf.context import load_context
 
         exists = self.layout is not None and self.layout.context_file.is_file()
         return load_context(self.layout.context_file) if exists else None

@@ -1,16 +1,16 @@
 """Result formats, their media types, and the choice among them from ``Accept`` or ``format=``.
 
 Formats are named as in ``afkg query run --format``; the server adds RDF/XML, N-Quads
-and TriG for graph results. The formats are :mod:`afkg.formats`'s and the ``Accept``
-parsing is :mod:`afkg.accept`'s; the endpoint also reads generic media types
+and TriG for graph results. The formats are :mod:`afkg.rdf.formats`'s and the ``Accept``
+parsing is :mod:`afkg.rdf.accept`'s; the endpoint also reads generic media types
 (``application/json``, ``application/xml``, ``text/xml``, ``text/plain``) as asking for
 the format they usually carry.
 """
 
 from __future__ import annotations
 
-from afkg import accept as _accept
-from afkg import formats
+from afkg.rdf import accept as _accept
+from afkg.rdf import formats
 
 TABULAR = formats.RESULTS
 """Formats of SELECT and ASK results, the default first."""

@@ -64,7 +64,7 @@ class Service:
         if counts is None:
             from afkg.graph import load
             from afkg.server.store import graph_counts
-            from afkg.validate import validate
+            from afkg.validation.validate import validate
 
             kg = load(layout)
             report = validate(kg)

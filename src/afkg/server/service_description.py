@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 
-from afkg import formats
 from afkg.namespaces import RDF, VOID, XSD, bind_prefixes
+from afkg.rdf import formats
 from afkg.server.negotiation import GRAPH, TABULAR
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")

@@ -6,7 +6,7 @@ from rdflib import URIRef
 
 from afkg.graph import KnowledgeGraph
 from afkg.namespaces import OWL, RDF, RDFS, SKOS
-from afkg.validate import short
+from afkg.validation.validate import short
 from afkg.wikidata.items import (
     ITEM_IRI,
     KIND_CLASSES,

@@ -10,7 +10,7 @@ from rdflib.term import Node
 
 from afkg.graph import KnowledgeGraph
 from afkg.namespaces import AFKG, ORG, OWL, RDF, RDFS, SKOS, WDT
-from afkg.validate import short
+from afkg.validation.validate import short
 from afkg.wikidata.items import ITEM_IRI, labels_of, linked_entities, load_snapshot, qid
 
 PROPERTY_ID = re.compile(r"^P[1-9][0-9]*$")

@@ -10,7 +10,7 @@ from rdflib import URIRef
 from afkg.errors import InputError
 from afkg.graph import KnowledgeGraph
 from afkg.namespaces import AFKG, DCTERMS, RDF, VOID
-from afkg.validate import short
+from afkg.validation.validate import short
 from afkg.wikidata.compare import candidate_statements, statement_values
 from afkg.wikidata.items import load_snapshot
 

@@ -15,7 +15,7 @@ from afkg.atomic import write_atomic
 from afkg.errors import NetworkError
 from afkg.graph import KnowledgeGraph
 from afkg.namespaces import RDFS
-from afkg.validate import short
+from afkg.validation.validate import short
 from afkg.wikidata.items import (
     API,
     BATCH,

@@ -46,12 +46,12 @@ from afkg.publish.site.negotiation import (
 )
 from afkg.publish.site.rdfdata import serialize
 from afkg.publish.site.templating import markup, render
-from afkg.publish.site.terms import resource_target
+from afkg.publish.site.term_display import resource_target
 from afkg.publish.site.view import RES, GraphView
 from afkg.query import names
 from afkg.query.catalogue import Catalogue, StoredQuery
 from afkg.query.results import Result, SelectResult
-from afkg.query.terms import Term, shorten
+from afkg.rdf.terms import Term, shorten
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 RESOURCE_FORMATS = ("html", "ttl", "nt", "jsonld", "rdf")
@@ -196,7 +196,7 @@ class Site:
     def downloads(self) -> dict[str, tuple[str, Callable[[], bytes]]]:
         """File name under ``/dist/`` -> (media type, a function that makes its bytes)."""
         from afkg.publish import export, metadata
-        from afkg.publish.context import context_text, load_context
+        from afkg.rdf.context import context_text, load_context
 
         def exporter(fmt: str) -> Callable[[], bytes]:
             return lambda: export.export(self.kg, fmt)
@@ -221,7 +221,7 @@ class Site:
 
     @cached_property
     def context(self) -> dict[str, Any]:
-        from afkg.publish.context import load_context
+        from afkg.rdf.context import load_context
 
         return load_context(self.kg.layout.context_file)
 

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
-from afkg.publish.site.terms import number
+from afkg.publish.site.term_display import number
 from afkg.query.results import SelectResult
-from afkg.query.terms import Term
+from afkg.rdf.terms import Term
 
 _DATE = re.compile(r"^(-?\d{4,})(?:-(\d{2}))?(?:-(\d{2}))?")
 

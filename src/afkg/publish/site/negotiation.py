@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from afkg import accept as _accept
-from afkg import formats
+from afkg.rdf import accept as _accept
+from afkg.rdf import formats
 
 _SITE_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml", "csv", "json", "tsv", "xml")
 
@@ -38,7 +38,7 @@ class Response:
 
 def choose(accept: str | None, offered: tuple[str, ...]) -> str | None:
     """The suffix in ``offered`` (preference order) that ``accept`` likes best (see
-    :mod:`afkg.accept`); the first one when there is no Accept header; None when it accepts
+    :mod:`afkg.rdf.accept`); the first one when there is no Accept header; None when it accepts
     none of them."""
     return _accept.choose(accept, tuple((suffix, FORMATS[suffix]) for suffix in offered))
 

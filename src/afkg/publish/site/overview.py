@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from afkg.publish.site.view import GraphView
-from afkg.query.terms import Term
+from afkg.rdf.terms import Term
 
 if TYPE_CHECKING:
     from rdflib import Graph

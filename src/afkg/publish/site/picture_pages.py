@@ -20,10 +20,10 @@ from afkg.publish.site.links import Linker
 from afkg.publish.site.overview import Relation
 from afkg.publish.site.pictures import RelationKey
 from afkg.publish.site.templating import markup, render
-from afkg.publish.site.terms import term_html
+from afkg.publish.site.term_display import term_html
 from afkg.publish.site.view import GraphView
 from afkg.query.results import SelectResult
-from afkg.query.terms import Term
+from afkg.rdf.terms import Term
 
 LANE_CLASSES = (("ControlPeriod", LANES[0]), ("Relationship", LANES[1]), ("Visit", LANES[2]))
 """The class whose instances go to each lane (an item of several goes to the first)."""

@@ -31,8 +31,8 @@ from afkg.publish.site.chartdata import (
 )
 from afkg.publish.site.links import Linker
 from afkg.publish.site.templating import render
-from afkg.publish.site.terms import resource_target
-from afkg.query.terms import Term
+from afkg.publish.site.term_display import resource_target
+from afkg.rdf.terms import Term
 
 __all__ = ["LANES", "LAYOUTS", "Balance", "Flow", "RelationKey", "TimelineItem", "balances_from", "flows_from",
            "money", "relation_class", "timeline_items", "timeline_svg", "timeline_title", "trade_legend",

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from afkg import formats
 from afkg.publish.site.templating import markup, render
-from afkg.publish.site.terms import resource_target, term_html
+from afkg.publish.site.term_display import resource_target, term_html
 from afkg.query import names
 from afkg.query.catalogue import Param, StoredQuery
 from afkg.query.results import AskResult, GraphResult, Result, SelectResult
-from afkg.query.terms import Term
+from afkg.rdf import formats
+from afkg.rdf.terms import Term
 
 if TYPE_CHECKING:
     from afkg.publish.site.app import Site

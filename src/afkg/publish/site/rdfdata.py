@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from afkg import formats
 from afkg.prefixes import PREFIXES
-from afkg.query.terms import Term, to_oxigraph, to_rdflib
-from afkg.store import oxigraph_spo
+from afkg.project import oxigraph_spo
+from afkg.rdf import formats
+from afkg.rdf.terms import Term, to_oxigraph, to_rdflib
 
 Triple = tuple[Term, Term, Term]
 
@@ -45,7 +45,7 @@ def serialize(triples: list[Triple], suffix: str, *, context: dict[str, Any] | N
         assert data is not None  # without an output, serialize returns the bytes
         return data
     if suffix == "jsonld":
-        from afkg.publish.jsonld import to_jsonld
+        from afkg.rdf.jsonld import to_jsonld
 
         rdflib_triples = [(to_rdflib(s), to_rdflib(p), to_rdflib(o)) for s, p, o in triples]
         return to_jsonld(rdflib_triples, context or {"@context": {}}, None)

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 from afkg.prefixes import PREFIXES
 from afkg.publish.site.html import external, table
 from afkg.publish.site.templating import markup, render
-from afkg.publish.site.terms import term_html, wikidata_page
+from afkg.publish.site.term_display import term_html, wikidata_page
 from afkg.publish.site.view import PROV_DERIVED, RDF_TYPE, RDFS_LABEL, WD
-from afkg.query.terms import Term, shorten
+from afkg.rdf.terms import Term, shorten
 
 if TYPE_CHECKING:
     from afkg.publish.site.app import Site

@@ -15,9 +15,9 @@ from typing import Any
 
 from afkg.authoring.coverage import SentenceCoverage
 from afkg.publish.site.links import Linker
-from afkg.publish.site.terms import resource_target
+from afkg.publish.site.term_display import resource_target
 from afkg.publish.site.view import GraphView
-from afkg.query.terms import Term, shorten
+from afkg.rdf.terms import Term, shorten
 
 Link = dict[str, str | None]
 """A link as the templates take it: ``href`` (None for no link), ``text`` and ``title``."""

@@ -14,7 +14,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from afkg.publish.site.chartdata import Balance, Flow, money
 from afkg.publish.site.textwidth import text_width
-from afkg.query.terms import Term
+from afkg.rdf.terms import Term
 
 FONT = 12
 VALUE_FONT = 11

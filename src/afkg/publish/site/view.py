@@ -1,6 +1,6 @@
 """Read-only questions the pages ask of the project's store: labels, statements, kinds.
 
-Terms are :class:`afkg.query.terms.Term` values, so the pages never handle
+Terms are :class:`afkg.rdf.terms.Term` values, so the pages never handle
 engine objects.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from afkg.prefixes import PREFIXES
-from afkg.query.terms import Term, from_oxigraph
+from afkg.rdf.terms import Term, from_oxigraph
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
@@ -34,7 +34,7 @@ class GraphView:
         """Rows of a SELECT over the store, with ``?name`` bound to the given terms."""
         import pyoxigraph as ox
 
-        from afkg.query.terms import to_oxigraph
+        from afkg.rdf.terms import to_oxigraph
 
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
         answer = self.store.query(text, prefixes=PREFIXES, substitutions=substitutions)

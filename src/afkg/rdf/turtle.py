@@ -1,6 +1,6 @@
 """Turtle, N-Triples and N-Quads writers that never recurse deeper than a bound.
 
-Turtle is written by :mod:`afkg.publish.turtle_writer`, which reproduces byte for byte
+Turtle is written by :mod:`afkg.rdf.turtle_writer`, which reproduces byte for byte
 what :class:`BoundedTurtleSerializer` (below, kept as the reference and as the fallback
 for graphs the fast writer does not handle) writes. That layout is rdflib's
 serializer's, which nests a blank node used once as ``[ … ]`` by calling itself once
@@ -143,8 +143,8 @@ def rdflib_turtle_bytes(graph: Graph) -> bytes:
 
 def to_turtle_bytes(graph: Graph) -> bytes:
     """``graph`` as Turtle (UTF-8), nesting bounded: the bytes of
-    :func:`rdflib_turtle_bytes`, written by :mod:`afkg.publish.turtle_writer`."""
-    from afkg.publish.turtle_writer import graph_turtle
+    :func:`rdflib_turtle_bytes`, written by :mod:`afkg.rdf.turtle_writer`."""
+    from afkg.rdf.turtle_writer import graph_turtle
 
     written = graph_turtle(graph)
     return written if written is not None else rdflib_turtle_bytes(graph)
@@ -155,7 +155,7 @@ def triples_to_turtle_bytes(triples: Collection[tuple[Node, Node, Node]],
     """Turtle (UTF-8) of ``triples`` (no duplicates, blank nodes already labelled) with the
     prefixes of ``namespaces`` (default: those of every graph afkg writes), without building
     a Graph: the bytes :func:`to_turtle_bytes` writes for a Graph holding them."""
-    from afkg.publish.turtle_writer import Unsupported, export_namespaces, triples_turtle
+    from afkg.rdf.turtle_writer import Unsupported, export_namespaces, triples_turtle
 
     try:
         return triples_turtle(triples, namespaces)

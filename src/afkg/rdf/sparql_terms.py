@@ -4,7 +4,7 @@ Used where afkg writes terms into text it sends away: the parameters of a query
 run on a remote endpoint (:mod:`afkg.query.remote`) and the triples of
 ``afkg push`` (:mod:`afkg.publish.push`). A value that could close its term and
 add text of its own (an IRI with ``>``, a language tag with a space, …) is a
-UsageError; lexical forms are escaped by :meth:`afkg.query.terms.Term.n3`.
+UsageError; lexical forms are escaped by :meth:`afkg.rdf.terms.Term.n3`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from afkg.errors import UsageError
-from afkg.query.terms import Term
+from afkg.rdf.terms import Term
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LANG = re.compile(r"^[A-Za-z]+(-[A-Za-z0-9]+)*$")

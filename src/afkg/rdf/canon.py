@@ -35,7 +35,7 @@ from rdflib.term import Node
 from afkg.errors import InputError
 
 if TYPE_CHECKING:
-    from afkg.store import Triples
+    from afkg.project import Triples
 
 MAX_GENERAL_BLANK_NODES = 2000
 """Blank nodes in a graph that is not tree-shaped: the most colour refinement is given."""

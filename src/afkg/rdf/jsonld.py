@@ -5,7 +5,7 @@ The RDF goes to pyld as an already-parsed RDF dataset whose triples are in the
 order of their sorted N-Triples lines, so that the same graph always gives the
 same JSON (pyld parsing N-Quads text itself compares every triple with every
 earlier one, which does not finish at a hundred thousand triples). pyld only
-ever sees the local document loader of :func:`afkg.publish.context.local_loader`:
+ever sees the local document loader of :func:`afkg.rdf.context.local_loader`:
 nothing is fetched.
 """
 
@@ -22,8 +22,8 @@ from rdflib.term import Node
 
 from afkg.errors import UsageError
 from afkg.namespaces import AFKG, RDFS
-from afkg.publish.context import CONTEXT_URL, local_loader
-from afkg.publish.turtle import nt_term
+from afkg.rdf.context import CONTEXT_URL, local_loader
+from afkg.rdf.turtle import nt_term
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

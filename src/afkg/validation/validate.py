@@ -28,7 +28,7 @@ from afkg.errors import InputError
 from afkg.files import MAX_TEXT_BYTES, read_text
 from afkg.graph import KnowledgeGraph
 from afkg.namespaces import PREFIXES, RDF, RDFS, SH, bind_prefixes
-from afkg.query.terms import shorten
+from afkg.rdf.terms import shorten
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -46,7 +46,7 @@ def short(term: Node | None) -> str | None:
 
 
 @dataclass(frozen=True)
-class Result:
+class ValidationResult:
     """One problem found: where it is, what is wrong, and which check found it."""
 
     focus: str
@@ -62,7 +62,7 @@ class Result:
         return (self.focus, self.path or "", self.value or "", self.message, self.severity,
                 self.shape or "", self.check)
 
-    def __lt__(self, other: Result) -> bool:
+    def __lt__(self, other: ValidationResult) -> bool:
         return self.sort_key() < other.sort_key()
 
 
@@ -71,7 +71,7 @@ class Report:
     """The outcome of a validation run."""
 
     conforms: bool
-    results: list[Result] = field(default_factory=list)
+    results: list[ValidationResult] = field(default_factory=list)
 
     def text(self) -> str:
         """A report for people: one block per result."""
@@ -243,8 +243,8 @@ def graph_store(data: Graph) -> pyoxigraph.Store:
     """An rdflib graph in the default graph of a new pyoxigraph store (blank nodes keep their labels)."""
     import pyoxigraph
 
-    from afkg.query.terms import oxigraph_predicate, oxigraph_subject
-    from afkg.sparql_constraints import oxigraph_term
+    from afkg.rdf.terms import oxigraph_predicate, oxigraph_subject
+    from afkg.validation.sparql_constraints import oxigraph_term
 
     store = pyoxigraph.Store()
     default = pyoxigraph.DefaultGraph()
@@ -261,7 +261,7 @@ def _lexical_forms(data: Graph) -> dict[Node, Node]:
     first in sort order is shown."""
     import pyoxigraph
 
-    from afkg.sparql_constraints import oxigraph_term, rdflib_term
+    from afkg.validation.sparql_constraints import oxigraph_term, rdflib_term
 
     literals = sorted({o for o in data.objects() if isinstance(o, Literal) and o.datatype is not None
                        and o.datatype != XSD.string})
@@ -451,7 +451,7 @@ def run_rudof_store(store: pyoxigraph.Store, shapes: Graph, *,
                     lexical: Mapping[Node, Node] | None = None, ntriples: str | None = None,
                     chunks: list[Chunk] | None = None) -> Graph:
     """Validate the default graph of ``store`` (the typed data): rudof runs the shapes without
-    their SHACL-SPARQL constraints, and :mod:`afkg.sparql_constraints` runs those once each over
+    their SHACL-SPARQL constraints, and :mod:`afkg.validation.sparql_constraints` runs those once each over
     the store. The results graph has the vocabulary of pySHACL's.
 
     ``lexical`` maps literals as the store holds them to the form the data was written in (see
@@ -461,7 +461,7 @@ def run_rudof_store(store: pyoxigraph.Store, shapes: Graph, *,
     given, replace ``ntriples``: rudof then validates each chunk on its own (see :class:`Chunk`)."""
     import pyoxigraph
 
-    from afkg import sparql_constraints
+    from afkg.validation import sparql_constraints
 
     plan = sparql_constraints.plan(shapes)
     core = sparql_constraints.without(shapes, plan.handled())
@@ -579,7 +579,7 @@ def _rudof_term(text: str) -> Node:
     """A term as rudof's report writes it: an IRI bare, a blank node as _:label, a literal in N-Triples
     form with the xsd: prefix for its datatype. An ill-typed literal (reported on its own by
     :func:`literal_results`) is read without rdflib's warning and traceback on standard error."""
-    from afkg.store import quiet_rdflib
+    from afkg.project import quiet_rdflib
 
     if text.startswith("_:"):
         return BNode(text[2:])
@@ -613,8 +613,8 @@ def _message(results_graph: Graph, node: Node, shapes: Graph) -> str:
 _UNBOUND = re.compile(r"\{[?$][A-Za-z_][A-Za-z0-9_]*\}")
 
 
-def shacl_results(kg: KnowledgeGraph, *, engine: str = "rudof") -> list[Result]:
-    """Run the SHACL shapes over the data (no inference; the class hierarchy only); one Result per problem."""
+def shacl_results(kg: KnowledgeGraph, *, engine: str = "rudof") -> list[ValidationResult]:
+    """Run the SHACL shapes over the data (no inference; the class hierarchy only); one result per problem."""
     if engine not in ENGINES:
         raise ValueError(f"unknown SHACL engine {engine!r} (one of {', '.join(ENGINES)})")
     from afkg.query.guard import check_shapes, disable_rdflib_network
@@ -624,7 +624,7 @@ def shacl_results(kg: KnowledgeGraph, *, engine: str = "rudof") -> list[Result]:
     disable_rdflib_network()
     try:
         if engine == "rudof" and kg.project is not None:
-            from afkg import sparql_constraints
+            from afkg.validation import sparql_constraints
 
             core = sparql_constraints.without(kg.shapes, sparql_constraints.plan(kg.shapes).handled())
             chunked = chunkable(core) and not any(True for _ in core.triples((None, SH.sparql, None)))
@@ -639,12 +639,12 @@ def shacl_results(kg: KnowledgeGraph, *, engine: str = "rudof") -> list[Result]:
         reason = " ".join(str(getattr(exc, "message", exc)).split())[:300]
         raise InputError(f"{shapes_file}: a shape cannot be used ({engine}): {reason}") from None
     _drop_ill_typed_echoes(results_graph, kg.shapes, kg.ill_typed)
-    results: list[Result] = []
+    results: list[ValidationResult] = []
     for node in results_graph.subjects(RDF.type, SH.ValidationResult):
         severity = results_graph.value(node, SH.resultSeverity)
         value = results_graph.value(node, SH.value)
         results.append(
-            Result(
+            ValidationResult(
                 focus=short(results_graph.value(node, SH.focusNode)) or "?",
                 path=short(results_graph.value(node, SH.resultPath)),
                 value=short(value) if value is not None else None,
@@ -719,10 +719,10 @@ def _drop_ill_typed_echoes(results: Graph, shapes: Graph, ill_typed: list[Any]) 
             results.remove((node, None, None))
 
 
-def literal_results(kg: KnowledgeGraph) -> list[Result]:
+def literal_results(kg: KnowledgeGraph) -> list[ValidationResult]:
     """One problem per literal whose text is not a value of its datatype."""
     return [
-        Result(
+        ValidationResult(
             focus=short(found.subject) or "?", path=short(found.predicate),
             value=f"\"{found.literal}\"^^{short(found.literal.datatype)}",
             message=f"In {found.file}: \"{found.literal}\" is not a valid {short(found.literal.datatype)}.",
@@ -801,15 +801,15 @@ def _shown(path: SectionPath) -> str:
     return " › ".join(path)
 
 
-def quote_results(kg: KnowledgeGraph) -> list[Result]:
+def quote_results(kg: KnowledgeGraph) -> list[ValidationResult]:
     """Check that every passage's quote occurs verbatim in its document's text file, in its own
     section, and that every section label is a heading of that file at the place its parents say
     (asked of the store by SPARQL).
 
     A section's own text stops at its first subsection: a passage cites the innermost section its
     quote lies in, so a quote from ``=== Modern history ===`` is not in ``== History ==``."""
-    from afkg.publish.metadata import select_rows
-    from afkg.store import DATA_GRAPH
+    from afkg.graph import select_rows
+    from afkg.project import DATA_GRAPH
 
     texts: dict[Node, str] = {}
     for source, path in kg.sources.items():
@@ -823,12 +823,12 @@ def quote_results(kg: KnowledgeGraph) -> list[Result]:
 
     section_rows = select_rows(kg, _SECTION_LABELS, (DATA_GRAPH,))
     paths = section_paths(section_rows)
-    results: list[Result] = []
+    results: list[ValidationResult] = []
     for row in _first_per(select_rows(kg, _PASSAGES, (DATA_GRAPH,)), "passage", "quote"):
         passage, quote, section = row["passage"], row["quote"], row.get("section")
         document = row.get("document")
         if not isinstance(document, URIRef) or document not in texts:  # the documents with a text are IRIs
-            results.append(Result(
+            results.append(ValidationResult(
                 focus=short(passage) or "?", path="afkg:quote", value=str(quote),
                 message="The passage's section belongs to no source document with a text file.",
                 check="provenance",
@@ -836,7 +836,7 @@ def quote_results(kg: KnowledgeGraph) -> list[Result]:
             continue
         shown = kg.layout.display(Path(kg.sources[document]))
         if str(quote) not in texts[document]:
-            results.append(Result(
+            results.append(ValidationResult(
                 focus=short(passage) or "?", path="afkg:quote", value=str(quote),
                 message=f"The quote does not occur verbatim in {shown}.",
                 check="provenance",
@@ -851,7 +851,7 @@ def quote_results(kg: KnowledgeGraph) -> list[Result]:
             if inner:
                 message += (f" It is in its subsection {_shown(inner[0][len(where):])!r}: a passage cites the"
                             " innermost section its quote lies in.")
-            results.append(Result(
+            results.append(ValidationResult(
                 focus=short(passage) or "?", path="afkg:inSection", value=str(quote),
                 message=message,
                 check="provenance",
@@ -874,7 +874,7 @@ def quote_results(kg: KnowledgeGraph) -> list[Result]:
                             "make that its afkg:parentSection.")
             elif found is not None:
                 message += f" {str(label)!r} is a heading at the top level: drop its afkg:parentSection."
-            results.append(Result(
+            results.append(ValidationResult(
                 focus=short(section) or "?", path="rdfs:label", value=str(label),
                 message=message,
                 check="provenance",
@@ -895,14 +895,15 @@ def source_sections(text: str) -> dict[SectionPath, str]:
     return {section.path: section.own_text() for section in sections(text)}
 
 
-def reference_results(kg: KnowledgeGraph) -> list[Result]:
+def reference_results(kg: KnowledgeGraph) -> list[ValidationResult]:
     """One problem per resource described in two data folders, used but described nowhere, or used
     across relation folders (see :mod:`afkg.references`); needs the files a project was loaded from."""
     if kg.project is None:
         return []
     from afkg.references import reference_problems
 
-    return [Result(focus=short(URIRef(p.iri)) or "?", path=None, value=None, message=p.message, check="reference")
+    return [ValidationResult(focus=short(URIRef(p.iri)) or "?", path=None, value=None, message=p.message,
+                             check="reference")
             for p in reference_problems(kg.project)]
 
 
@@ -914,7 +915,7 @@ def validate(kg: KnowledgeGraph) -> Report:
     return Report(conforms=not results, results=results)
 
 
-def result_key(result: Result) -> tuple[str, ...]:
+def result_key(result: ValidationResult) -> tuple[str, ...]:
     """A total order on results (missing path or value sort first)."""
     return (result.focus, result.path or "", result.value or "", result.message, result.severity,
             result.shape or "", result.check)

@@ -35,7 +35,7 @@ from rdflib.namespace import ALLOWED_NAME_CHARS, NAME_CATEGORIES, RDF, RDFS, XML
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import _NUMERIC_INF_NAN_LITERAL_TYPES, _PLAIN_LITERAL_TYPES, Node, _is_valid_uri
 
-from afkg.publish.turtle import labelled_for_depth, list_heads
+from afkg.rdf.turtle import labelled_for_depth, list_heads
 
 Term = URIRef | BNode | Literal
 Triple = tuple[Node, Node, Node]
@@ -504,7 +504,7 @@ def _triples_of(graph: Graph) -> Iterable[Triple]:
 
 
 def graph_turtle(graph: Graph) -> bytes | None:
-    """Turtle of ``graph`` as :func:`afkg.publish.turtle.rdflib_turtle_bytes` writes it, or
+    """Turtle of ``graph`` as :func:`afkg.rdf.turtle.rdflib_turtle_bytes` writes it, or
     None for a graph this writer does not reproduce (the caller then uses rdflib)."""
     if graph.base is not None:
         return None

@@ -37,7 +37,7 @@ from afkg.errors import InputError
 from afkg.namespaces import SH
 
 if TYPE_CHECKING:
-    from afkg.store import RdflibTerm
+    from afkg.project import RdflibTerm
 
 MAX_SOLUTIONS = 1_000_000
 """The most solutions read from one constraint's query; more is an error, not a partial report."""
@@ -420,8 +420,8 @@ def oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 def rdflib_term(term: Any) -> RdflibTerm:
     """A pyoxigraph term as an rdflib term (an xsd:string literal as a plain one), as
-    :class:`afkg.store.TermConverter` converts it."""
-    from afkg.store import TermConverter
+    :class:`afkg.project.TermConverter` converts it."""
+    from afkg.project import TermConverter
 
     return TermConverter.convert_term(term)
 

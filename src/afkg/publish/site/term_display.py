@@ -8,7 +8,7 @@ from afkg.publish.site.html import external
 from afkg.publish.site.links import Linker
 from afkg.publish.site.templating import render
 from afkg.publish.site.view import AFKG, RES, WD, GraphView
-from afkg.query.terms import XSD, Term, shorten
+from afkg.rdf.terms import XSD, Term, shorten
 
 
 def resource_target(iri: str) -> str | None:
