@@ -27,7 +27,8 @@ SRC = HERE.parent / "src"
 
 OLD_CLI = """
 import sys
-from afkg.publish import export, turtle
+from afkg.publish import export
+from afkg.rdf import turtle
 export.to_turtle_bytes = turtle.rdflib_turtle_bytes
 from afkg.cli import main
 sys.argv = ["afkg", *sys.argv[1:]]
@@ -64,15 +65,20 @@ def cold(root: Path, work: Path) -> None:
 
 def in_process(root: Path) -> None:
     import pyoxigraph as ox
+    from rdflib import Graph
 
     from afkg.graph import load
     from afkg.layout import Layout
-    from afkg.publish.export import _union, named_graphs
+    from afkg.namespaces import bind_prefixes
+    from afkg.publish.export import named_triples
     from afkg.rdf.turtle import ntriples_bytes, rdflib_turtle_bytes
     from afkg.rdf.turtle_writer import graph_turtle, triples_turtle
 
-    union = _union(named_graphs(load(Layout(root=root))))
-    triples = list(union)
+    triples = sorted(set().union(*named_triples(load(Layout(root=root))).values()))
+    union = Graph()
+    bind_prefixes(union)
+    for triple in triples:
+        union.add(triple)
     figures = {}
     outputs = {}
     for name, job in [("rdflib", lambda: rdflib_turtle_bytes(union)), ("writer(Graph)", lambda: graph_turtle(union)),
@@ -85,8 +91,11 @@ def in_process(root: Path) -> None:
     started = time.perf_counter()
     store.load(text, format=ox.RdfFormat.N_TRIPLES)
     loaded = time.perf_counter()
-    store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
+    theirs = store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=dict(union.namespaces()))
     dumped = time.perf_counter()
+    ours = outputs["writer(triples)"]
+    shared = set(ours.splitlines()) & set(theirs.splitlines())
+    print(f"  pyoxigraph's Turtle (same prefixes) shares {len(shared)} of the writer's {len(ours.splitlines())} lines")
     same = len({outputs[name] for name in outputs}) == 1
     print(f"  in process, {len(triples)} triples: " + ", ".join(f"{k} {v:.2f} s" for k, v in figures.items())
           + f"; pyoxigraph load {loaded - started:.2f} s + serialise {dumped - loaded:.2f} s; same bytes: {same}")

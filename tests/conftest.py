@@ -93,9 +93,10 @@ def kg(layout: Layout) -> KnowledgeGraph:
     return load(layout)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def service():
-    """The HTTP service over the project (small bounds, see serverkit.load_service), once per module."""
+    """The HTTP service over the project (small bounds, see serverkit.load_service), once per worker:
+    tests read through it; one that needs other settings or its own pool takes ``serverkit.variant``."""
     from serverkit import load_service
 
     loaded = load_service()
@@ -114,7 +115,9 @@ def http(service):
 
 @pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium, headless, driven by Playwright; once per test module (tests/browser/)."""
+    """Debian's Chromium, headless, driven by Playwright; once per test module (tests/browser/).
+    Not once per session: Playwright's event loop would stay running under the tests
+    that follow on that worker, and their ``asyncio.run`` would fail."""
     from browserkit import CHROMIUM  # tests/browser/, on the path of the modules that use this
     from playwright.sync_api import sync_playwright
 

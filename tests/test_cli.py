@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from afkg.cli import cli
@@ -24,6 +25,7 @@ def break_turtle(project: Path) -> Path:
     return path
 
 
+@pytest.mark.slow  # test_console_entry_point_runs_as_a_process validates the project in the fast tier
 def test_validate_conforming_graph_exits_0():
     result = run("validate")
     assert result.exit_code == 0
@@ -59,6 +61,7 @@ def test_validate_reports_a_quote_not_in_the_source(project_copy):
     }]
 
 
+@pytest.mark.slow  # the text and JSON reports stay in the fast tier
 def test_validate_turtle_report_parses(project_copy):
     from rdflib import Graph, Literal
 
@@ -91,6 +94,7 @@ def test_build_with_broken_turtle_writes_nothing(project_copy, tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.slow  # test_build_with_broken_turtle_writes_nothing stays in the fast tier
 def test_build_with_violating_graph_writes_nothing(project_copy, tmp_path):
     path = project_copy / "data" / "albania-france" / "memberships.ttl"
     path.write_text(path.read_text(encoding="utf-8").replace("org:role role:candidate", "org:role role:candidate , role:member"), encoding="utf-8")

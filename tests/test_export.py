@@ -12,6 +12,7 @@ from afkg.errors import InputError
 from afkg.publish import export
 
 
+@pytest.mark.slow  # test_export_formats.py checks every format across processes in the fast tier
 def test_ntriples_and_turtle_are_byte_stable_across_processes(tmp_path):
     script = ("import sys; from afkg.graph import load; from afkg.publish import export; kg = load(); "
               "sys.stdout.buffer.write(export.to_turtle(kg.merged) + export.to_ntriples(kg.merged))")

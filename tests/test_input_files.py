@@ -66,6 +66,7 @@ def test_local_file_that_is_a_fifo_is_refused_without_blocking(project_copy):
     assert one_line_error(run(project_copy, "validate")) == "data/albania-france/pipe.txt: not a regular file"
 
 
+@pytest.mark.slow  # the FIFO and the files outside the folder stay in the fast tier
 def test_local_file_that_is_a_folder_is_refused(project_copy):
     (project_copy / PAIR / "sub").mkdir()
     set_local_file(project_copy, "sub")
@@ -161,6 +162,7 @@ def test_not_utf8_items_snapshot(project_copy):
     assert one_line_error(run(project_copy, "link", "check")) == "data/wikidata/items.json:2:8: not UTF-8 (byte 0xc3)"
 
 
+@pytest.mark.slow  # the other files that are not UTF-8 stay in the fast tier
 def test_not_utf8_source_text(project_copy):
     path = project_copy / PAIR / "source.txt"
     path.write_bytes(b"Fine line\nbad \x80 byte\n")
@@ -183,6 +185,7 @@ def test_reference_ids_with_a_short_row(project_copy):
         f"data/wikidata/reference-ids.tsv:{len(lines)}: 2 columns, expected at least 3")
 
 
+@pytest.mark.sample(1)
 @pytest.mark.parametrize("record,problem", [
     ("5", "not an object"),
     ('{"label": 7}', '"label" is not a string'),
@@ -208,6 +211,7 @@ def test_a_shape_with_a_sparql_syntax_error(project_copy):
                               "its SPARQL does not parse")
 
 
+@pytest.mark.slow  # tests/hostile/test_hostile_data.py and test_validate_ill_typed.py check it in the fast tier
 def test_ill_typed_literal_is_a_validation_problem_without_log_noise(project_copy):
     path = project_copy / PAIR / "history.ttl"
     text = path.read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ from afkg.layout import Layout
 from afkg.namespaces import AFKG, PROV
 from afkg.publish import export
 from afkg.rdf.context import load_context, local_loader
-from afkg.rdf.jsonld import FRAMES, _to_jsonld_from_nquads, rdf_dataset, to_jsonld
+from afkg.rdf.jsonld import FRAMES, jsonld_document, rdf_dataset, to_jsonld
 from afkg.rdf.turtle import nt_term, ntriples_bytes
 
 from conftest import PROJECT
@@ -28,12 +28,22 @@ V = Namespace(EX + "vocab#")
 VARIANTS = [{}, {"context_url": "https://example.org/context.jsonld"}] + [{"frame": name} for name in FRAMES]
 
 
+def from_nquads(nquads: str, context: dict, ontology: Graph | None, **options: str) -> bytes:
+    """The JSON-LD of the earlier path: pyld parses N-Quads text itself, then expands it once more."""
+    from pyld import jsonld
+
+    loader = local_loader(context)
+    expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads", "documentLoader": loader})
+    return jsonld_document(expanded, context, ontology, loader, context_url=options.get("context_url"),
+                           frame=options.get("frame"), expand_again=True)
+
+
 def reference(triples: list[tuple], context: dict, ontology: Graph | None, **options: str) -> bytes:
-    """The JSON-LD of the earlier path: pyld parses the sorted N-Triples text."""
+    """The JSON-LD of the earlier path from the sorted N-Triples text of ``triples``."""
     graph = Graph()
     for triple in triples:
         graph.add(triple)
-    return _to_jsonld_from_nquads(ntriples_bytes(graph).decode("utf-8"), context, ontology, **options)
+    return from_nquads(ntriples_bytes(graph).decode("utf-8"), context, ontology, **options)
 
 
 def assert_same_bytes(triples: list[tuple], context: dict, ontology: Graph | None, **options: str) -> bytes:
@@ -206,7 +216,7 @@ def test_from_rdf_output_is_already_expanded(kg, project_context, source):
 
 
 def test_no_triples_give_the_same_empty_document(project_context):
-    assert to_jsonld([], project_context, None) == _to_jsonld_from_nquads("", project_context, None)
+    assert to_jsonld([], project_context, None) == from_nquads("", project_context, None)
     assert rdf_dataset([]) == {}
 
 

@@ -238,7 +238,7 @@ def test_there_are_enough_mutations():
     assert len({name for name, *_ in MUTATIONS}) == len(MUTATIONS)
 
 
-@pytest.mark.sample(6)
+@pytest.mark.sample(3)
 @pytest.mark.parametrize(("name", "edit", "expected"), cases(MUTATIONS))
 def test_mutation_is_reported_by_the_right_shape(kg, name, edit, expected):
     report = report_of(kg, name, edit)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
 from click.testing import CliRunner
 
 from afkg.cli import cli
@@ -36,6 +37,7 @@ def test_second_relation_validates_and_is_counted(project_copy):
     ]
 
 
+@pytest.mark.slow  # test_generate.py checks a pair against its own source in the fast tier
 def test_second_relation_quotes_are_checked_against_its_own_source(project_copy):
     add_pair(project_copy)
     source = project_copy / "data" / "testland-otherland" / "source.txt"
@@ -45,6 +47,7 @@ def test_second_relation_quotes_are_checked_against_its_own_source(project_copy)
     assert "The quote does not occur verbatim in data/testland-otherland/source.txt." in result.output
 
 
+@pytest.mark.slow  # test_second_relation_validates_and_is_counted stays in the fast tier
 def test_second_relation_trade_total_is_checked(project_copy):
     add_pair(project_copy)
     facts = project_copy / "data" / "testland-otherland" / "facts.ttl"

@@ -23,6 +23,8 @@ from afkg.publish import export
 
 from conftest import PROJECT
 
+pytestmark = pytest.mark.xdist_group("outputs")  # the module's build is made once, on one worker
+
 
 def afkg(*args: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess:
     environment = dict(os.environ, PYTHONPATH=str(PROJECT / "src"), **(env or {}))
@@ -186,6 +188,7 @@ def test_a_failed_build_leaves_the_old_folder_exactly_as_it_was(built, tmp_path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
 
+@pytest.mark.slow  # test_a_failed_build_leaves_the_old_folder_exactly_as_it_was stays in the fast tier
 def test_build_replaces_an_old_build_completely(built, tmp_path):
     out = tmp_path / "dist"
     out.mkdir()
@@ -222,6 +225,7 @@ def test_build_output_has_no_inferred_triples(built, kg):
     assert len(written) == len(exported)
 
 
+@pytest.mark.slow  # one more full validation; test_cli.py and test_mutations.py validate in the fast tier
 def test_validation_leaves_the_loaded_graphs_as_they_were(project_copy):
     from afkg.graph import load
     from afkg.layout import Layout
@@ -264,6 +268,7 @@ def test_output_is_utf8_whatever_the_locale(project_copy):
         assert "Albania–France relations › History".encode() in done.stdout
 
 
+@pytest.mark.slow  # the terminal case stays in the fast tier
 def test_no_progress_when_stderr_is_not_a_terminal():
     done = afkg("validate")
     assert done.returncode == 0

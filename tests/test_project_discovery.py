@@ -66,6 +66,7 @@ def test_validate_from_the_project_folder_itself(broken_copy):
     assert_broken_file_reported(afkg("validate", cwd=broken_copy))
 
 
+@pytest.mark.slow  # test_validate_from_a_subfolder_sees_the_checkouts_files stays in the fast tier
 def test_a_sound_copy_found_from_a_subfolder_conforms_without_a_note(project_copy):
     result = afkg("validate", cwd=project_copy / "queries")
     assert (result.returncode, result.stdout, result.stderr) == (0, "Conforms: yes (0 problems)\n", "")
@@ -90,11 +91,13 @@ def test_the_marker_is_ontology_afkg_ttl(tmp_path, monkeypatch):
 
 # --- explicit choices win ------------------------------------------------------------------------------------
 
+@pytest.mark.slow  # test_root_option_wins_over_the_environment stays in the fast tier
 def test_root_option_wins_over_the_current_folder(broken_copy):
     result = afkg("--root", str(PROJECT), "validate", cwd=broken_copy / "data")
     assert (result.returncode, result.stdout, result.stderr) == (0, "Conforms: yes (0 problems)\n", "")
 
 
+@pytest.mark.slow  # test_root_option_wins_over_the_environment stays in the fast tier
 def test_environment_wins_over_the_current_folder(broken_copy):
     result = afkg("validate", cwd=broken_copy / "data", env={ROOT_ENV: str(PROJECT)})
     assert (result.returncode, result.stdout, result.stderr) == (0, "Conforms: yes (0 problems)\n", "")

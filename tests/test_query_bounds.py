@@ -43,6 +43,7 @@ def test_a_runaway_query_stops_at_the_timeout_and_writes_nothing(tmp_path, engin
     assert target.read_text(encoding="utf-8") == "before\n"
 
 
+@pytest.mark.slow  # tests/hostile/test_hostile_queries.py runs the same regex in the fast tier
 def test_a_catastrophic_regex_on_rdflib_stops_at_the_timeout():
     query = ('SELECT ?s WHERE { ?s ?p ?o '
              'FILTER(REGEX(CONCAT("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", STR(?o)), "^(a+)+$")) }')
@@ -133,6 +134,7 @@ LAUGHS = "\n".join([
 ])
 
 
+@pytest.mark.sample(1)
 @pytest.mark.parametrize("header,message", [
     (LAUGHS, ":2: YAML anchors and aliases are not allowed"),
     ("#+ summary: s\n#+ description: " + "[" * 20000 + "]" * 20000 + "\nSELECT * WHERE { ?s ?p ?o }",

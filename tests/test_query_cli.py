@@ -185,7 +185,7 @@ LINT_CASES = [
 ]
 
 
-@pytest.mark.sample(3)
+@pytest.mark.sample(1)
 @pytest.mark.parametrize("name,text,message", LINT_CASES, ids=[c[0] for c in LINT_CASES])
 def test_lint_reports_file_line_and_reason(project_copy, name, text, message):
     (project_copy / "queries" / f"{name}.rq").write_text(text, encoding="utf-8")

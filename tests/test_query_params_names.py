@@ -23,7 +23,8 @@ from afkg.query.engines import OxigraphEngine, RdflibEngine
 from test_site_pages import Page
 
 from conftest import PROJECT
-from serverkit import client, load_service
+
+pytestmark = pytest.mark.xdist_group("service")  # one worker loads the session's service for them all
 
 RES = "https://w3id.org/afkg/resource/"
 
@@ -117,16 +118,6 @@ def test_the_command_line_reads_names_and_suggests(tmp_path):
     assert wrong.exit_code == 2
     assert wrong.output.startswith("afkg: error: parameter 'member': the graph has nothing named 'Albnia'; "
                                    "did you mean res:Albania (Albania)")
-
-
-@pytest.fixture(scope="module")
-def http():
-    service = load_service()
-    try:
-        with client(service) as test_client:
-            yield test_client
-    finally:
-        service.close()
 
 
 def test_the_api_reads_names_as_the_command_line_does(http):

@@ -54,6 +54,7 @@ def test_each_relation_folder_validates_with_only_the_shared_folder_beside_it(tm
     assert (code, report["results"]) == (0, [])
 
 
+@pytest.mark.slow  # test_a_dangling_reference_names_the_file_and_the_iri stays in the fast tier
 def test_a_relation_folder_without_the_shared_folder_names_what_is_missing(project_copy):
     shutil.rmtree(project_copy / "data" / SHARED_FOLDER)
     code, report = validate_json(project_copy)
@@ -72,6 +73,7 @@ def add_folder(root: Path, name: str, text: str) -> Path:
     return path
 
 
+@pytest.mark.slow  # test_an_entity_copied_into_a_relation_folder_names_both_files stays in the fast tier
 def test_a_fact_name_reused_by_another_relation_names_both_files(project_copy):
     add_folder(project_copy, "testland-otherland",
                'fact:agreement-energy-2024 a afkg:Agreement ; rdfs:label "Another agreement"@en .\n')
@@ -116,6 +118,7 @@ def test_a_reference_into_another_relation_folder_is_refused(project_copy):
     assert "another relation's folder" in message
 
 
+@pytest.mark.slow  # test_a_reference_into_another_relation_folder_is_refused stays in the fast tier
 def test_the_shared_folder_may_not_use_what_a_relation_folder_describes(project_copy):
     path = project_copy / "data" / SHARED_FOLDER / "more.ttl"
     path.write_text(PREFIXES + 'res:Testland a afkg:Country ; rdfs:label "Testland"@en ; '
@@ -127,6 +130,7 @@ def test_the_shared_folder_may_not_use_what_a_relation_folder_describes(project_
     assert f"data/{SHARED_FOLDER}/ may use only what it describes itself" in found[0]["message"]
 
 
+@pytest.mark.slow  # each relation folder validates with the shared folder in the fast tier
 def test_a_relation_folder_may_add_statements_about_a_shared_entity(project_copy):
     """What an article says about a shared entity (without typing it again) stays in its folder."""
     source = (PROJECT / "data" / "albania-france" / "actors.ttl").read_text(encoding="utf-8")

@@ -12,6 +12,8 @@ from click.testing import CliRunner
 
 from afkg.cli import cli
 
+pytestmark = pytest.mark.xdist_group("service")  # one worker loads the session's service for them all
+
 RES = "https://w3id.org/afkg/resource/"
 
 

@@ -28,6 +28,8 @@ from afkg.server.workers import QueryPool, WorkerSpec
 
 from serverkit import PROJECT, LiveServer, client, variant
 
+pytestmark = pytest.mark.xdist_group("service")  # one worker loads the session's service for them all
+
 AFKG = "https://w3id.org/afkg/ontology#"
 RES = "https://w3id.org/afkg/resource/"
 MISSIONS = (f"PREFIX afkg: <{AFKG}>\n"

@@ -144,6 +144,7 @@ def test_a_store_whose_files_changed_is_refused(stored, change, said):
     assert len(result.output.strip().splitlines()) == 1
 
 
+@pytest.mark.slow  # a store whose files changed is refused in the fast tier
 def test_a_store_without_a_stamp_is_refused(stored):
     root, store = stored
     (store / STAMP).unlink()

@@ -20,7 +20,7 @@ from afkg.cli import cli
 
 from serverkit import LiveServer, Trap
 
-pytestmark = pytest.mark.server
+pytestmark = [pytest.mark.server, pytest.mark.xdist_group("server-live")]  # one live server, on one worker
 
 MISSIONS = ("PREFIX afkg: <https://w3id.org/afkg/ontology#>\n"
             "SELECT ?sending ?city WHERE { ?m afkg:sendingState ?sending ; afkg:place ?city } ORDER BY ?sending")
@@ -101,6 +101,7 @@ def test_rdflib_sparqlstore_answers_equal_the_cli(live):
         (RES + "Embassy_of_Albania_in_Paris", RES + "Paris"), (RES + "Embassy_of_France_in_Tirana", RES + "Tirana")}
 
 
+@pytest.mark.slow  # test_server_protocol.py stops a runaway through the same pool in the fast tier
 def test_runaway_is_stopped_while_other_queries_answer(live):
     outcome = {}
 

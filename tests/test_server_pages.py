@@ -15,6 +15,8 @@ from afkg.publish.site import Site
 
 from serverkit import PROJECT, client, variant
 
+pytestmark = pytest.mark.xdist_group("service")  # one worker loads the session's service for them all
+
 ALBANIA = URIRef("https://w3id.org/afkg/resource/Albania")
 
 

@@ -16,6 +16,8 @@ from rdflib.namespace import RDF
 
 from serverkit import client, variant
 
+pytestmark = pytest.mark.xdist_group("service")  # one worker loads the session's service for them all
+
 AFKG = "https://w3id.org/afkg/ontology#"
 RES = "https://w3id.org/afkg/resource/"
 DATA_GRAPH = "https://w3id.org/afkg/graph/data"

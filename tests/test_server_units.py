@@ -91,6 +91,7 @@ def test_a_port_in_use_is_a_one_line_error():
     assert result.output.startswith(f"afkg: error: cannot listen on 127.0.0.1:{port}")
 
 
+@pytest.mark.slow  # tests/test_server_footprint.py serves a store in the fast tier
 def test_build_store_then_serve_from_it(tmp_path):
     store = tmp_path / "store"
     result = CliRunner().invoke(cli, ["build", "-o", str(tmp_path / "dist"), "--store", str(store)])

@@ -353,7 +353,7 @@ def twins() -> list:
             for index, case in enumerate(CASES)]
 
 
-@pytest.mark.sample(6)
+@pytest.mark.sample(4)
 @pytest.mark.parametrize(("shape", "valid", "invalid", "message"), twins())
 def test_shape_accepts_valid_and_rejects_invalid(kg, shape, valid, invalid, message):
     good = _results(kg, valid, "rudof")
@@ -365,7 +365,7 @@ def test_shape_accepts_valid_and_rejects_invalid(kg, shape, valid, invalid, mess
     assert all(r.shape for r in bad.results), bad.text()
 
 
-@pytest.mark.sample(6)
+@pytest.mark.sample(4)
 @pytest.mark.parametrize(("shape", "valid", "invalid", "message"), twins())
 def test_engines_agree_on_each_twin(kg, shape, valid, invalid, message):
     for snippet in (valid, invalid):

@@ -24,6 +24,8 @@ from test_site_pages import Page, html
 
 from conftest import PROJECT
 
+pytestmark = pytest.mark.xdist_group("site-home")  # the module's site is made once, on one worker
+
 AFKG = "https://w3id.org/afkg/ontology#"
 TESTLAND = PROJECT / "tests" / "pairs" / "testland-otherland"
 

@@ -24,6 +24,8 @@ from afkg.publish.site.coverage_view import Share, percent, relation_share
 
 from conftest import PROJECT
 
+pytestmark = pytest.mark.xdist_group("site-source-coverage")  # the module's sites are made once, on one worker
+
 TESTLAND = PROJECT / "tests" / "pairs" / "testland-otherland"
 UNCITED = "Their trade has grown every year since."
 ARTICLE = (PROJECT / "data" / "albania-france" / "source.txt").read_text(encoding="utf-8")

@@ -20,6 +20,8 @@ from afkg.publish.site.links import file_for
 
 from conftest import PROJECT
 
+pytestmark = pytest.mark.xdist_group("site-static")  # the module's site and written folder are made once, on one worker
+
 
 @pytest.fixture(scope="module")
 def site() -> Site:
@@ -171,6 +173,7 @@ def test_static_query_page_shows_the_default_results(folder):
     assert len(csv) == 3
 
 
+@pytest.mark.slow  # test_a_failure_leaves_the_old_site_as_it_was stays in the fast tier
 def test_rewriting_replaces_the_folder_as_a_whole(tmp_path, site):
     out = tmp_path / "public"
     out.mkdir()

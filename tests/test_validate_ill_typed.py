@@ -45,7 +45,7 @@ def test_the_report_names_the_literal_and_nothing_it_does_not_say(ill_typed):
     assert len(messages) == 2
 
 
-@pytest.mark.sample(1)
+@pytest.mark.slow  # tests/hostile/test_hostile_data.py runs validate on an ill-typed literal as a process in the fast tier
 @pytest.mark.parametrize("command", ["validate", "build"])
 def test_validate_and_build_print_no_traceback(ill_typed, tmp_path, command):
     args = ["--root", str(ill_typed), command] + (["-o", str(tmp_path / "dist")] if command == "build" else [])

@@ -268,7 +268,7 @@ def test_a_kind_the_data_adds_is_a_fact_kind_like_the_others(invented):
 
 # --- each shape speaks of what the article lacks or gets wrong ---------------------------------
 
-@pytest.mark.sample(3)
+@pytest.mark.sample(1)
 @pytest.mark.parametrize(("old", "new", "shape", "message"), [
     pytest.param('afkg:start "1917-06-23"^^xsd:date ; afkg:startPrecision kind:day ;',
                  'afkg:start "1917-06-23"^^xsd:date ; afkg:startPrecision kind:year ;', "afsh:PrecisionShape",
@@ -350,6 +350,7 @@ def test_the_first_article_is_read_exactly_as_before():
     assert source_sections(text) == {(name,): body for name, body in _old_section_texts(text).items()}
 
 
+@pytest.mark.slow  # test_a_subsection_quote_is_found_in_its_subsection_only stays in the fast tier
 def test_a_passage_cites_the_innermost_section(tmp_path):
     found = report(tmp_path, edited("sec:occupation-1 a afkg:Passage ; afkg:inSection sec:occupation ;",
                                     "sec:occupation-1 a afkg:Passage ; afkg:inSection sec:history ;"))
@@ -374,6 +375,7 @@ def test_a_subsection_needs_its_parent(tmp_path):
         "'Occupation' is a heading under 'History': make that its afkg:parentSection."), found.text()
 
 
+@pytest.mark.slow  # the subsection quote and citation tests stay in the fast tier
 def test_a_label_is_the_heading_as_written_without_the_marks(tmp_path):
     found = report(tmp_path, edited('rdfs:label "Occupation"@en', 'rdfs:label "= Occupation ="@en'))
     assert [r.check for r in found.results] == ["provenance"], found.text()
@@ -381,6 +383,7 @@ def test_a_label_is_the_heading_as_written_without_the_marks(tmp_path):
                                                "source.txt (headings: Introduction, History, History › Independence,")
 
 
+@pytest.mark.slow  # test_a_subsection_needs_its_parent stays in the fast tier
 def test_a_parent_must_come_before_its_subsection(tmp_path):
     found = report(tmp_path, edited("""afkg:sectionOrder 4 ;
     afkg:parentSection sec:history ;""", """afkg:sectionOrder 4 ;

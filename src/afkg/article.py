@@ -25,12 +25,17 @@ HEADING = re.compile(r"(={2,6})\s*(.+?)\s*\1")
 
 
 @dataclass(frozen=True)
-class Line:
-    """One line of a section's own text: its characters are ``text[start:end]``."""
+class TextSpan:
+    """A stretch of a text from offset ``start`` to ``end``, and its characters ``text``: a line, a sentence."""
 
     start: int
     end: int
     text: str
+
+
+@dataclass(frozen=True)
+class Line(TextSpan):
+    """One line of a section's own text."""
 
 
 @dataclass

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 from afkg.errors import InputError
 
@@ -37,6 +40,20 @@ def _make_parents(path: Path) -> None:
         raise InputError(f"{path}: cannot write: {blocker} is a file, not a folder") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot create its folder ({_reason(exc)})") from None
+
+
+def _umask() -> int:
+    """The process's file-creation mask (read by setting it and setting it back)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def _write_synced(stream: BinaryIO, data: bytes) -> None:
+    """Write ``data`` to ``stream`` and flush it to disk."""
+    stream.write(data)
+    stream.flush()
+    os.fsync(stream.fileno())
 
 
 def _write_in_place(path: Path, data: bytes) -> None:
@@ -60,13 +77,9 @@ def _replace_atomically(path: Path, data: bytes, shown: Path) -> None:
     except OSError as exc:
         raise InputError(f"{shown}: cannot write ({_reason(exc)})") from None
     try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(handle, 0o666 & ~umask)
+        os.fchmod(handle, 0o666 & ~_umask())
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+            _write_synced(stream, data)
         os.replace(temporary, path)
     except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
@@ -96,3 +109,25 @@ def write_atomic(path: Path, data: bytes) -> None:
         return
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     _replace_atomically(target, data, path)
+
+
+def write_files(folder: Path, files: Mapping[str, bytes]) -> None:
+    """Create each of ``files`` (name: content) in ``folder``, in their order, each flushed to disk;
+    a name that exists already raises FileExistsError."""
+    for name, data in files.items():
+        with open(folder / name, "xb") as stream:
+            _write_synced(stream, data)
+
+
+def write_folder(folder: Path, fill: Callable[[Path], None], place: Callable[[Path], None]) -> None:
+    """Fill the new, empty ``folder`` (as :func:`tempfile.mkdtemp` makes it, beside where it belongs)
+    and put it in place, all or nothing: the folder gets the permissions a plain ``mkdir`` gives
+    (mkdtemp's are 0700), ``fill(folder)`` writes its files, then ``place(folder)`` renames it where it
+    belongs. On any failure the folder and what it holds are removed and the exception propagates."""
+    try:
+        os.chmod(folder, 0o777 & ~_umask())
+        fill(folder)
+        place(folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise

@@ -20,13 +20,13 @@ from afkg.errors import InputError
 from afkg.files import MAX_TURTLE_BYTES, decode_utf8, read_bytes
 from afkg.layout import Layout, default_layout
 from afkg.namespaces import ONTOLOGY_IRI, PREFIXES, RDF, SHAPES_IRI, bind_prefixes
-from afkg.project import DATA_GRAPH, PARTS, IllTypedLiteral, Project, Triples, oxigraph_spo, quiet_rdflib
+from afkg.project import DATA_GRAPH, PARTS, IllTypedLiteral, Project, oxigraph_spo, quiet_rdflib
 from afkg.recursion import deep_recursion
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-    from afkg.project import RdflibTerm
+    from afkg.rdf.terms import RdflibTerm, Triples
 
 DATA_GRAPH_IRI = URIRef("https://w3id.org/afkg/graph/data")
 ONTOLOGY_GRAPH_IRI = URIRef("https://w3id.org/afkg/graph/ontology")

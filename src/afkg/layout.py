@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 from afkg.errors import InputError
 from afkg.files import is_folder, list_folder
-from afkg.records import Frozen
+from afkg.records import Record
 
 SHARED_FOLDER = "shared"
 """The data folder of entities that several relations mention; every other data folder is one relation's."""
@@ -38,7 +37,7 @@ ROOT_ENV = "AFKG_ROOT"
 """Environment variable that points afkg at a project folder."""
 
 
-class Layout(Frozen):
+class Layout(Record):
     """The files of one afkg project folder. Frozen, compared by its root (a plain class rather than a
     dataclass: see :mod:`afkg.records`)."""
 
@@ -49,16 +48,7 @@ class Layout(Frozen):
     def __init__(self, root: Path) -> None:
         self.__dict__["root"] = root
 
-    def __repr__(self) -> str:
-        return f"{type(self).__qualname__}(root={self.root!r})"
-
-    def __eq__(self, other: Any) -> bool:
-        if other.__class__ is self.__class__:
-            return (self.root,) == (other.root,)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash((self.root,))
+    _COMPARED = ("root",)
 
     @property
     def ontology_file(self) -> Path:
@@ -146,7 +136,7 @@ PROJECT_MARKER = Path("ontology") / "afkg.ttl"
 """The file that makes a folder an afkg project (the folder also holds ``data/`` and ``queries/``)."""
 
 
-class Project(Frozen):
+class Project(Record):
     """The project folder afkg uses, and how it was chosen. Frozen, compared by its fields (a plain
     class rather than a dataclass: see :mod:`afkg.records`)."""
 
@@ -159,21 +149,9 @@ class Project(Frozen):
     """One line for standard error when the choice is not the obvious one (a fallback), else None."""
 
     def __init__(self, layout: Layout, source: str, note: str | None = None) -> None:
-        fields = self.__dict__
-        fields["layout"] = layout
-        fields["source"] = source
-        fields["note"] = note
+        self.__dict__.update(layout=layout, source=source, note=note)
 
-    def __repr__(self) -> str:
-        return f"{type(self).__qualname__}(layout={self.layout!r}, source={self.source!r}, note={self.note!r})"
-
-    def __eq__(self, other: Any) -> bool:
-        if other.__class__ is self.__class__:
-            return (self.layout, self.source, self.note) == (other.layout, other.source, other.note)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash((self.layout, self.source, self.note))
+    _COMPARED = ("layout", "source", "note")
 
 
 def is_project(folder: Path) -> bool:

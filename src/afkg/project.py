@@ -17,25 +17,24 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from afkg.errors import InputError
-from afkg.files import MAX_TURTLE_BYTES, decode_utf8, read_bytes
 from afkg.layout import Layout
+from afkg.rdf.loader import parse_file
+from afkg.rdf.terms import oxigraph_to_rdflib
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
     from rdflib import BNode, Literal, URIRef
     from rdflib.term import Node
 
-    RdflibTerm: TypeAlias = URIRef | BNode | Literal
-    """An RDF term as rdflib represents it: what :class:`TermConverter` makes of a pyoxigraph term."""
+    from afkg.rdf.terms import RdflibTerm
 
 DATA_GRAPH = "https://w3id.org/afkg/graph/data"
 ONTOLOGY_GRAPH = "https://w3id.org/afkg/graph/ontology"
@@ -48,15 +47,6 @@ _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _AFKG = "https://w3id.org/afkg/ontology#"
 _SOURCE_DOCUMENT = _AFKG + "SourceDocument"
 _LOCAL_FILE = _AFKG + "localFile"
-
-
-class Triples(Protocol):
-    """rdflib triples that can be counted and read more than once: a set of them, or an rdflib
-    Graph (which is no ``Collection`` to mypy, its ``__contains__`` taking triple patterns only)."""
-
-    def __iter__(self) -> Iterator[tuple[Node, Node, Node]]: ...
-
-    def __len__(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -102,27 +92,6 @@ def oxigraph_spo(terms: Iterable[ox.NamedNode | ox.BlankNode | ox.Literal]
     return subject, predicate, object_
 
 
-def parse_file(path: Path, shown_as: str) -> list[ox.Triple]:
-    """The triples of one Turtle file, as written; an InputError names the file, line and column."""
-    import pyoxigraph as ox
-
-    data = read_bytes(path, MAX_TURTLE_BYTES, shown_as)
-    decode_utf8(data, shown_as)
-    try:
-        return list(ox.parse(input=data, format=ox.RdfFormat.TURTLE,
-                             base_iri=Path(os.path.realpath(path)).as_uri()))
-    except SyntaxError as exc:
-        where = f"{exc.lineno}:{exc.offset or 0}" if exc.lineno else "1"
-        reason = re.sub(r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ",
-                        "", str(exc.msg)).split(" (", 1)[0]
-        raise InputError(f"{shown_as}:{where}: Turtle syntax error: {reason}") from None
-    except MemoryError:
-        raise InputError(f"{shown_as}: a token (a literal or IRI) is too large to parse") from None
-    except (ValueError, OSError) as exc:
-        raise InputError(f"{shown_as}: cannot parse Turtle: {str(exc).splitlines()[0] if str(exc) else exc!r}") \
-            from None
-
-
 class TermConverter:
     """pyoxigraph terms to rdflib terms, each distinct term converted once.
 
@@ -152,24 +121,8 @@ class TermConverter:
             found = self._cache[term] = self.convert_term(term)
         return found
 
-    @staticmethod
-    def convert_term(term: Any) -> RdflibTerm:
-        """One term converted, without the cache."""
-        import pyoxigraph as ox
-        from rdflib import BNode, Literal, URIRef
-
-        if isinstance(term, ox.NamedNode):
-            return URIRef(term.value)
-        if isinstance(term, ox.BlankNode):
-            return BNode(term.value)
-        if isinstance(term, ox.Literal):
-            if term.language:
-                return Literal(term.value, lang=term.language)
-            datatype = term.datatype.value
-            if datatype == _XSD + "string":
-                return Literal(term.value)
-            return Literal(term.value, datatype=URIRef(datatype))
-        raise InputError(f"unsupported RDF term {term!r} (RDF-star terms are not read)")
+    convert_term = staticmethod(oxigraph_to_rdflib)
+    """One term converted, without the cache."""
 
 
 def _ill_typed(triples: Iterable[ox.Triple], file: str, convert: TermConverter,
@@ -305,4 +258,4 @@ def _load(layout: Layout) -> Project:
 
 
 __all__ = ["DATA_GRAPH", "ONTOLOGY_GRAPH", "PARTS", "SHAPES_GRAPH", "IllTypedLiteral", "Project",
-           "TermConverter", "Triples", "load_project", "oxigraph_spo", "parse_file", "quiet_rdflib"]
+           "TermConverter", "load_project", "oxigraph_spo", "parse_file", "quiet_rdflib"]

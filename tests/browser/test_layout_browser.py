@@ -30,6 +30,7 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(),
                        reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"),
     pytest.mark.browser, pytest.mark.server,
+    pytest.mark.xdist_group("browser"),  # one worker, each module's site and Chromium once
 ]
 
 PAGES = {

@@ -27,6 +27,7 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(),
                        reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"),
     pytest.mark.browser, pytest.mark.server,
+    pytest.mark.xdist_group("browser"),  # one worker, each module's site and Chromium once
 ]
 
 UNCITED = "Their trade has grown every year since."

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime
 import os
 import re
-import shutil
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from afkg.article import INFOBOX, Section, headings, outline
+from afkg.atomic import write_files, write_folder
 from afkg.authoring.names import (
     MAX_PAIR_NAME,
     PAIR_NAME,
@@ -375,24 +375,17 @@ def write(scaffold: Scaffold, layout: Layout) -> None:
         temporary = Path(tempfile.mkdtemp(prefix=f".{scaffold.pair}.", suffix=".tmp", dir=layout.data_dir))
     except OSError as exc:
         raise InputError(f"{layout.display(layout.data_dir)}: cannot write ({exc.strerror or exc})") from None
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o777 & ~umask)
-        for name, data in sorted(scaffold.files.items()):
-            with open(temporary / name, "xb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
+
+    def place(folder: Path) -> None:
         if os.path.lexists(scaffold.folder):
             raise UsageError(f"{layout.display(scaffold.folder)}: already exists; nothing written")
-        os.rename(temporary, scaffold.folder)
+        os.rename(folder, scaffold.folder)
+
+    try:
+        write_folder(temporary, lambda folder: write_files(folder, dict(sorted(scaffold.files.items()))), place)
     except OSError as exc:
         raise InputError(f"{layout.display(scaffold.folder)}: cannot write ({exc.strerror or exc}); "
                          "nothing written") from None
-    finally:
-        if temporary.exists():
-            shutil.rmtree(temporary, ignore_errors=True)
 
 
 def new_relation(layout: Layout, pair: str, source: Path, title: str, url: str | None = None,

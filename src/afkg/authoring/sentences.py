@@ -31,7 +31,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from afkg.article import INFOBOX, Section
+from afkg.article import INFOBOX, Section, TextSpan
 
 ABBREVIATIONS = frozenset("""
 mr mrs ms mx dr prof st ste mt ft sr gen col lt capt cmdr adm maj brig sgt gov sen rep rev hon pres amb
@@ -58,12 +58,9 @@ _INITIAL = re.compile(r"[^\W\d_]\.")
 
 
 @dataclass(frozen=True)
-class Span:
-    """A sentence (or an infobox item): its text is the whole text's ``[start:end]``."""
+class Span(TextSpan):
+    """A sentence (or an infobox item, ``item``): its text is the whole text's ``[start:end]``."""
 
-    start: int
-    end: int
-    text: str
     item: bool = False
 
 

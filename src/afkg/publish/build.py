@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from afkg.atomic import write_files, write_folder
 from afkg.errors import InputError
 from afkg.graph import KnowledgeGraph
 from afkg.publish import export, metadata
@@ -51,12 +52,8 @@ def _check_target(out_dir: Path) -> None:
                          f"choose an empty folder or remove them")
 
 
-def _write_folder(folder: Path, contents: dict[str, bytes]) -> None:
-    for name, data in contents.items():
-        with open(folder / name, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+_write_folder = write_files
+"""Writes the files of a build into its new folder."""
 
 
 def _swap_in(new: Path, out_dir: Path) -> None:
@@ -102,14 +99,7 @@ def build(kg: KnowledgeGraph, out_dir: Path, *, progress: Callable[[str], None] 
     except OSError as exc:
         raise InputError(f"{out_dir}: cannot write ({exc.strerror}); nothing was written") from None
     try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(new, 0o777 & ~umask)
-        _write_folder(new, contents)
-        _swap_in(new, out_dir)
-    except BaseException as exc:
-        shutil.rmtree(new, ignore_errors=True)
-        if isinstance(exc, OSError):
-            raise InputError(f"{out_dir}: cannot write ({exc.strerror or exc}); nothing was changed") from None
-        raise
+        write_folder(new, lambda folder: _write_folder(folder, contents), lambda folder: _swap_in(folder, out_dir))
+    except OSError as exc:
+        raise InputError(f"{out_dir}: cannot write ({exc.strerror or exc}); nothing was changed") from None
     return BuildResult(report=report, files=tuple(shown / name for name in contents))

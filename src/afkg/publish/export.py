@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from itertools import chain
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
 
@@ -28,10 +29,13 @@ from afkg.errors import UsageError
 from afkg.graph import DATA_GRAPH_IRI, ONTOLOGY_GRAPH_IRI, SHAPES_GRAPH_IRI, KnowledgeGraph
 from afkg.namespaces import bind_prefixes
 from afkg.prefixes import PREFIXES
-from afkg.project import Triples, oxigraph_spo
+from afkg.project import oxigraph_spo
 from afkg.rdf import formats
 from afkg.rdf.canon import Triple, stable, stable_triples
 from afkg.rdf.turtle import nquads_bytes, ntriples_bytes, to_turtle_bytes, triples_to_turtle_bytes
+
+if TYPE_CHECKING:
+    from afkg.rdf.terms import Triples
 
 METADATA_GRAPH_IRI = URIRef("https://w3id.org/afkg/graph/metadata")
 

@@ -17,7 +17,7 @@ from afkg.namespaces import DCAT, DCTERMS, PREFIXES, RDF, RES, VOID, XSD, bind_p
 from afkg.project import DATA_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH, oxigraph_spo
 
 if TYPE_CHECKING:
-    from afkg.project import RdflibTerm
+    from afkg.rdf.terms import RdflibTerm
 
 DATASET_IRI = RES["dataset"]
 LICENSE = URIRef("https://creativecommons.org/licenses/by-sa/4.0/")

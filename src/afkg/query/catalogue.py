@@ -65,13 +65,8 @@ class Param(Record):
 
     def __init__(self, name: str, type: str, default: str | None = None, enum: tuple[str, ...] = (),
                  description: str = "", required: bool = False) -> None:
-        fields = self.__dict__
-        fields["name"] = name
-        fields["type"] = type
-        fields["default"] = default
-        fields["enum"] = enum
-        fields["description"] = description
-        fields["required"] = required
+        self.__dict__.update(name=name, type=type, default=default, enum=enum, description=description,
+                             required=required)
 
     _COMPARED = ("name", "type", "default", "enum", "description", "required")
 
@@ -188,17 +183,9 @@ class StoredQuery(Record):
     def __init__(self, name: str, path: Path, text: str, summary: str, query_type: str, description: str = "",
                  tags: tuple[str, ...] = (), params: dict[str, Param] = _NEW, federated: bool = False,
                  stored: bool = False) -> None:
-        fields = self.__dict__
-        fields["name"] = name
-        fields["path"] = path
-        fields["text"] = text
-        fields["summary"] = summary
-        fields["query_type"] = query_type
-        fields["description"] = description
-        fields["tags"] = tags
-        fields["params"] = {} if params is _NEW else params
-        fields["federated"] = federated
-        fields["stored"] = stored
+        self.__dict__.update(name=name, path=path, text=text, summary=summary, query_type=query_type,
+                             description=description, tags=tags, params={} if params is _NEW else params,
+                             federated=federated, stored=stored)
 
     _COMPARED = ("name", "path", "text", "summary", "query_type", "description", "tags", "params", "federated")
 

@@ -15,17 +15,15 @@ solutions after that many rows and marks the result ``truncated``.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from afkg.errors import AfkgError, InputError, QueryError, SparqlSyntaxError, UsageError
-from afkg.files import MAX_TURTLE_BYTES, read_bytes
+from afkg.errors import AfkgError, QueryError, SparqlSyntaxError, UsageError
 from afkg.layout import Layout
 from afkg.prefixes import PREFIXES
 from afkg.query.results import AskResult, GraphResult, Result, SelectResult
+from afkg.rdf.loader import load_file
 from afkg.rdf.terms import Term, from_oxigraph, from_rdflib, to_oxigraph, to_rdflib
 
 if TYPE_CHECKING:
@@ -110,6 +108,15 @@ def _graph(triples: Any, convert: Callable[[Any], Term], max_rows: int | None) -
 
 # --- oxigraph ---------------------------------------------------------------------------
 
+_TOO_LARGE = "a token (a literal or IRI) is too large for oxigraph's parser"
+"""What a project file whose token overflows oxigraph's parser says."""
+
+
+def _cannot_read(exc: Exception) -> str:
+    """What a project file that oxigraph's loader could not take in says (the OSError's strerror)."""
+    return f"cannot read ({getattr(exc, 'strerror', exc)})"
+
+
 class OxigraphEngine:
     """A pyoxigraph store holding the ontology and the data: the one it is given, else an in-memory
     one loaded from the project's files."""
@@ -129,20 +136,8 @@ class OxigraphEngine:
 
             store = ox.Store()
             for path in [self.layout.ontology_file, *self.layout.data_files()]:
-                try:
-                    data = read_bytes(path, MAX_TURTLE_BYTES, self.layout.display(path))
-                    store.load(input=data, format=ox.RdfFormat.TURTLE,
-                               base_iri=Path(os.path.realpath(path)).as_uri())
-                except SyntaxError as exc:
-                    where = f"{exc.lineno}:{(exc.offset or 0)}" if exc.lineno else "1"
-                    reason = re.sub(r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ",
-                                    "", str(exc.msg)).split(" (", 1)[0]
-                    raise InputError(f"{self.layout.display(path)}:{where}: Turtle syntax error: {reason}") from None
-                except OSError as exc:
-                    raise InputError(f"{self.layout.display(path)}: cannot read ({exc.strerror})") from None
-                except MemoryError:
-                    raise InputError(f"{self.layout.display(path)}: a token (a literal or IRI) is too large for "
-                                     "oxigraph's parser") from None
+                load_file(store, path, self.layout.display(path), too_large=_TOO_LARGE, unreadable=_cannot_read,
+                          failures=(OSError,))
             self._store = store
         return self._store
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from afkg.errors import NetworkError, QueryError, UsageError
 from afkg.query.guard import ServiceClause, Token, check_query, check_variable_name, tokens
 from afkg.query.results import SelectResult
+from afkg.rdf.sparql_terms import values_cell
 from afkg.rdf.terms import Term
 
 if TYPE_CHECKING:
@@ -76,18 +77,6 @@ def _replace_spans(text: str, offset: int, spans: list[tuple[int, int, str]]) ->
     return text
 
 
-def term_cell(term: Term | None) -> str:
-    """A term as a VALUES cell, built and checked by oxigraph's own term types (IRI, language tag,
-    datatype); blank nodes and missing values are UNDEF. A term oxigraph rejects raises ValueError."""
-    from afkg.rdf.terms import to_oxigraph
-
-    if term is None or term.kind == "bnode":
-        return "UNDEF"
-    if term.kind not in ("uri", "literal"):
-        raise ValueError(f"unknown term kind {term.kind!r}")
-    return str(to_oxigraph(term))
-
-
 def values_block(variables: list[str], rows: list[dict[str, Term]]) -> str:
     """A VALUES block for ``rows``, from validated variable names and terms only.
 
@@ -100,7 +89,7 @@ def values_block(variables: list[str], rows: list[dict[str, Term]]) -> str:
     if not names:
         return "VALUES () { " + " ".join("()" for _ in rows) + " }"
     head = " ".join(f"?{v}" for v in names)
-    body = "\n    ".join("(" + " ".join(term_cell(r.get(v)) for v in names) + ")" for r in rows)
+    body = "\n    ".join("(" + " ".join(values_cell(r.get(v)) for v in names) + ")" for r in rows)
     return f"VALUES ({head}) {{\n    {body}\n  }}"
 
 
@@ -117,7 +106,16 @@ def _malformed(host: str, what: str) -> NetworkError:
 
 def rows_from_json(body: Any, host: str, wanted: tuple[str, ...],
                    max_rows: int) -> tuple[list[str], list[dict[str, Term]]]:
-    """The variables (of ``wanted``) and rows of a SPARQL JSON answer, its shape checked throughout."""
+    """The variables (of ``wanted``) and rows of a SPARQL JSON answer, its shape checked throughout
+    (every row, every term: an answer with more than ``max_rows`` rows is refused).
+
+    ``body`` is the JSON that :meth:`afkg.http_client.HttpClient.sparql_select` parsed, within its
+    size and depth bounds. It is read by hand rather than by ``pyoxigraph.parse_query_results``, which
+    decides otherwise: it refuses a key it does not know in a term object and a variable the head
+    names twice, which this reader takes; it accepts RDF-star triple terms, which :class:`Term` cannot
+    hold; and it words each refusal as a SyntaxError of its own, where this reader names what is
+    wrong with the answer (``unknown term type …``, ``bad term for …``).
+    """
     if not isinstance(body, dict) or not isinstance(body.get("head"), dict) or not isinstance(body.get("results"),
                                                                                                dict):
         raise _malformed(host, "not SPARQL JSON results")
@@ -156,7 +154,7 @@ def rows_from_json(body: Any, host: str, wanted: tuple[str, ...],
             else:
                 raise _malformed(host, f"unknown term type {kind!r}")
             try:
-                term_cell(term)
+                values_cell(term)
             except (ValueError, TypeError) as exc:
                 raise _malformed(host, f"bad term for {var!r} ({str(exc).splitlines()[0] if str(exc) else exc!r})") \
                     from None

@@ -33,7 +33,7 @@ from typing import Any
 
 from afkg.errors import SparqlSyntaxError, UsageError
 from afkg.prefixes import PREFIXES
-from afkg.records import Frozen, Record
+from afkg.records import Record
 from afkg.recursion import deep_recursion
 
 MAX_QUERY_BYTES = 1 << 20
@@ -66,7 +66,7 @@ compiled at import, and running a stored query needs none)."""
 # constructor, repr, equality and hash.
 
 
-class Token(Frozen):
+class Token(Record):
     """One token of a SPARQL text: its kind (a group name of the tokenizer), text and span."""
 
     __match_args__ = ("kind", "text", "start", "end")
@@ -77,23 +77,9 @@ class Token(Frozen):
     end: int
 
     def __init__(self, kind: str, text: str, start: int, end: int) -> None:
-        fields = self.__dict__
-        fields["kind"] = kind
-        fields["text"] = text
-        fields["start"] = start
-        fields["end"] = end
+        self.__dict__.update(kind=kind, text=text, start=start, end=end)
 
-    def __repr__(self) -> str:
-        return (f"{type(self).__qualname__}(kind={self.kind!r}, text={self.text!r}, start={self.start!r}, "
-                f"end={self.end!r})")
-
-    def __eq__(self, other: Any) -> bool:
-        if other.__class__ is self.__class__:
-            return (self.kind, self.text, self.start, self.end) == (other.kind, other.text, other.start, other.end)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash((self.kind, self.text, self.start, self.end))
+    _COMPARED = ("kind", "text", "start", "end")
 
 
 class ServiceClause(Record):
@@ -111,14 +97,8 @@ class ServiceClause(Record):
 
     def __init__(self, text: str, endpoint: str, silent: bool, variables: tuple[str, ...], group: str,
                  start: int = 0, end: int = 0) -> None:
-        fields = self.__dict__
-        fields["text"] = text
-        fields["endpoint"] = endpoint
-        fields["silent"] = silent
-        fields["variables"] = variables
-        fields["group"] = group
-        fields["start"] = start
-        fields["end"] = end
+        self.__dict__.update(text=text, endpoint=endpoint, silent=silent, variables=variables, group=group, start=start,
+                             end=end)
 
     _COMPARED = ("text", "endpoint", "silent", "variables", "group", "start", "end")
 
@@ -141,13 +121,8 @@ class QueryInfo(Record):
 
     def __init__(self, kind: str, is_update: bool, services: tuple[ServiceClause, ...], text: str,
                  has_dataset: bool = False, prepared: Any = None) -> None:
-        fields = self.__dict__
-        fields["kind"] = kind
-        fields["is_update"] = is_update
-        fields["services"] = services
-        fields["text"] = text
-        fields["has_dataset"] = has_dataset
-        fields["prepared"] = prepared
+        self.__dict__.update(kind=kind, is_update=is_update, services=services, text=text, has_dataset=has_dataset,
+                             prepared=prepared)
 
     _COMPARED = ("kind", "is_update", "services", "text", "has_dataset")
 
@@ -178,6 +153,17 @@ def check_nesting(text: str, source: str = "query", limit: int = MAX_NESTING) ->
                 raise UsageError(f"{source}:{line_starts}: brackets nested more than {limit} deep; refused")
         elif kind == "close":
             depth = max(0, depth - 1)
+
+
+def _expanded(text: str, source: str) -> str:
+    """``text`` with its escapes expanded (:func:`expand_escapes`), after the size and nesting checks;
+    the nesting of an expanded text that differs is checked again."""
+    check_size(text, source)
+    check_nesting(text, source)
+    expanded = expand_escapes(text, source)
+    if expanded != text:  # the same text passed just now
+        check_nesting(expanded, source)
+    return expanded
 
 
 def expand_escapes(text: str, source: str = "query") -> str:
@@ -314,11 +300,7 @@ def inspect(text: str, source: str = "query") -> QueryInfo:
 
 @functools.lru_cache(maxsize=256)
 def _inspect(text: str, source: str) -> QueryInfo:
-    check_size(text, source)
-    check_nesting(text, source)
-    expanded = expand_escapes(text, source)
-    if expanded != text:  # the same text passed just now
-        check_nesting(expanded, source)
+    expanded = _expanded(text, source)
     from pyparsing import ParseException
     from rdflib.plugins.sparql import prepareQuery
     from rdflib.plugins.sparql.parser import parseUpdate
@@ -422,11 +404,7 @@ def check_stored(text: str, source: str = "query") -> QueryInfo:
 
 @functools.lru_cache(maxsize=256)
 def _check_stored(text: str, source: str) -> QueryInfo:
-    check_size(text, source)
-    check_nesting(text, source)
-    expanded = expand_escapes(text, source)
-    if expanded != text:  # the same text passed just now
-        check_nesting(expanded, source)
+    expanded = _expanded(text, source)
     if may_name_service(text) or (expanded != text and may_name_service(expanded)) or any(
             match.lastgroup == "word" and match.group().upper() in _REFUSED_WORDS
             for match in _TOKEN.finditer(expanded)):  # the words of tokens(expanded)

@@ -62,8 +62,8 @@ class UnknownName(UsageError):
         self.value = value
         self.suggestions = suggestions
         """(IRI, label) of the closest resources, closest first."""
-        names = " or ".join(f"{short_name(iri)} ({label})" if label else short_name(iri) for iri, label in suggestions)
-        super().__init__(f"parameter '{param}': the graph has nothing named {value!r}; did you mean {names}?")
+        super().__init__(f"parameter '{param}': the graph has nothing named {value!r}; "
+                         f"did you mean {_listed(suggestions, ' or ')}?")
 
 
 class AmbiguousName(UsageError):
@@ -73,8 +73,12 @@ class AmbiguousName(UsageError):
         self.param = param
         self.value = value
         self.suggestions = matches
-        names = ", ".join(f"{short_name(iri)} ({label})" if label else short_name(iri) for iri, label in matches)
-        super().__init__(f"parameter '{param}': {value!r} may name any of {names}; give one of them")
+        super().__init__(f"parameter '{param}': {value!r} may name any of {_listed(matches, ', ')}; give one of them")
+
+
+def _listed(resources: list[tuple[str, str]], separator: str) -> str:
+    """(IRI, label) pairs as a reader sees them: each short name, with its label in brackets."""
+    return separator.join(f"{short_name(iri)} ({label})" if label else short_name(iri) for iri, label in resources)
 
 
 def short_name(iri: str) -> str:

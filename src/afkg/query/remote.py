@@ -39,6 +39,7 @@ from afkg.http_client import (
 )
 from afkg.prefixes import PREFIXES
 from afkg.query.results import AskResult, GraphResult, Result, SelectResult
+from afkg.rdf.formats import accepted_types, get
 from afkg.rdf.sparql_terms import sparql_term
 from afkg.rdf.terms import Term
 
@@ -53,7 +54,10 @@ _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-.:]*")
 _FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-_JSON_TYPES = ("application/sparql-results+json", "application/json")
+_JSON_TYPES = accepted_types("json", generic=True)
+"""The media types a SELECT or ASK answer may come as: SPARQL JSON results, or plain JSON."""
+_GRAPH_FORMATS = ("ntriples", "turtle")
+"""The formats a CONSTRUCT or DESCRIBE answer may come in, the one asked for first."""
 
 
 def _skip_string(text: str, i: int) -> int:
@@ -193,7 +197,15 @@ def _json_term(value: Any, where: str) -> Term:
 
 
 def parse_select(body: Any, where: str, max_rows: int) -> SelectResult:
-    """A SelectResult from parsed SPARQL JSON results; rows beyond ``max_rows`` are dropped."""
+    """A SelectResult from parsed SPARQL JSON results; rows beyond ``max_rows`` are dropped, their
+    terms unread.
+
+    Read by hand rather than by ``pyoxigraph.parse_query_results``, which decides otherwise: it
+    refuses an answer with a key it does not know (in a term object, or after the bindings), a
+    variable the head names twice or an IRI that is not absolute, all of which this reader takes;
+    it accepts RDF-star triple terms, which :class:`Term` cannot hold; and it words each refusal
+    as a SyntaxError of its own, where this reader names what is wrong with the answer.
+    """
     head = body.get("head") if isinstance(body, dict) else None
     results = body.get("results") if isinstance(body, dict) else None
     variables = head.get("vars") if isinstance(head, dict) else None
@@ -234,8 +246,8 @@ def parse_graph(body: bytes, content_type: str, where: str, max_rows: int) -> Gr
     from afkg.rdf.terms import from_oxigraph
 
     media = content_type.split(";", 1)[0].strip().lower()
-    formats = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
-               "text/turtle": ox.RdfFormat.TURTLE}
+    formats = {media_type: get(name).pyoxigraph() for name in _GRAPH_FORMATS
+               for media_type in (get(name).media_type, *get(name).generic)}
     if media not in formats:
         raise NetworkError(f"malformed answer from {where}: a graph came as {media or 'no media type'!r}, "
                            "not N-Triples or Turtle")
@@ -287,8 +299,8 @@ class RemoteEngine:
         _check_locally(text)
         form, _ = where_group(text)
         sent = remote_text(text, bindings)
-        accept = "application/n-triples, text/turtle;q=0.5" if form in ("CONSTRUCT", "DESCRIBE") \
-            else "application/sparql-results+json"
+        accept = f"{get('ntriples').media_type}, {get('turtle').media_type};q=0.5" \
+            if form in ("CONSTRUCT", "DESCRIBE") else get("json").media_type
         where = shown(self.endpoint)
         try:
             answer = self._client.request("POST", self.endpoint,

@@ -24,22 +24,20 @@ from afkg.prefixes import PREFIXES
 CONTEXT_URL = "https://w3id.org/afkg/context.jsonld"
 """Where the context is published; exports may refer to it by this URL."""
 
+_ENGLISH_TERMS = {"label": "rdfs:label", "comment": "rdfs:comment", "altLabel": "skos:altLabel"}
+"""Terms whose values are English text."""
+_LINK_TERMS = {
+    "sameAs": "owl:sameAs", "closeMatch": "skos:closeMatch", "exactMatch": "skos:exactMatch",
+    "broader": "skos:broader", "derivedFrom": "prov:wasDerivedFrom", "member": "org:member",
+    "organization": "org:organization", "subClassOf": "rdfs:subClassOf", "domain": "rdfs:domain",
+    "range": "rdfs:range",
+}
+"""Terms whose values are IRIs."""
 _COMMON_TERMS: dict[str, Any] = {
     "id": "@id",
     "type": "@type",
-    "label": {"@id": "rdfs:label", "@language": "en"},
-    "comment": {"@id": "rdfs:comment", "@language": "en"},
-    "altLabel": {"@id": "skos:altLabel", "@language": "en"},
-    "sameAs": {"@id": "owl:sameAs", "@type": "@id"},
-    "closeMatch": {"@id": "skos:closeMatch", "@type": "@id"},
-    "exactMatch": {"@id": "skos:exactMatch", "@type": "@id"},
-    "broader": {"@id": "skos:broader", "@type": "@id"},
-    "derivedFrom": {"@id": "prov:wasDerivedFrom", "@type": "@id"},
-    "member": {"@id": "org:member", "@type": "@id"},
-    "organization": {"@id": "org:organization", "@type": "@id"},
-    "subClassOf": {"@id": "rdfs:subClassOf", "@type": "@id"},
-    "domain": {"@id": "rdfs:domain", "@type": "@id"},
-    "range": {"@id": "rdfs:range", "@type": "@id"},
+    **{term: {"@id": iri, "@language": "en"} for term, iri in _ENGLISH_TERMS.items()},
+    **{term: {"@id": iri, "@type": "@id"} for term, iri in _LINK_TERMS.items()},
 }
 
 

@@ -94,13 +94,6 @@ def _expanded(dataset: dict[str, Any], loader: Any) -> list[dict[str, Any]]:
     return jsonld.from_rdf(dataset, {"documentLoader": loader})
 
 
-def _expanded_from_nquads(nquads: str, loader: Any) -> list[dict[str, Any]]:
-    """pyld parsing N-Quads text itself: the reference :func:`rdf_dataset` is checked against."""
-    from pyld import jsonld
-
-    return jsonld.from_rdf(nquads, {"format": "application/n-quads", "documentLoader": loader})
-
-
 def _run(step: str, function: Any, *args: Any) -> Any:
     from pyld.jsonld import JsonLdError
 
@@ -129,7 +122,7 @@ def to_jsonld(triples: Iterable[tuple[Node, Node, Node]], context: dict[str, Any
     dataset = rdf_dataset(triples)
     with _no_cycle_collection():
         expanded = _run("expansion", _expanded, dataset, loader)
-        return _document(expanded, context, ontology, loader, context_url=context_url, frame=frame)
+        return jsonld_document(expanded, context, ontology, loader, context_url=context_url, frame=frame)
 
 
 @contextmanager
@@ -147,21 +140,11 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _to_jsonld_from_nquads(nquads: str, context: dict[str, Any], ontology: Graph | None, *,
-                           context_url: str | None = None, frame: str | None = None) -> bytes:
-    """:func:`to_jsonld` as it was done before: pyld given sorted N-Quads text to parse
-    (quadratic in the number of triples). Kept as the reference the tests compare with."""
-    if frame is not None and frame not in FRAMES:
-        raise UsageError(f"unknown frame '{frame}' (frames: {', '.join(FRAMES)})")
-    loader = local_loader(context)
-    expanded = _run("expansion", _expanded_from_nquads, nquads, loader)
-    return _document(expanded, context, ontology, loader, context_url=context_url, frame=frame, expand_again=True)
-
-
-def _document(expanded: list[dict[str, Any]], context: dict[str, Any], ontology: Graph | None, loader: Any, *,
+def jsonld_document(expanded: list[dict[str, Any]], context: dict[str, Any], ontology: Graph | None, loader: Any, *,
               context_url: str | None, frame: str | None, expand_again: bool = False) -> bytes:
     """Expanded JSON-LD compacted, or framed by ``frame``, as indented UTF-8 JSON
-    (``expand_again``: pyld expands the input once more before compacting it)."""
+    (``expand_again``: pyld expands the input once more before compacting it, as it must when the
+    input came from pyld's own N-Quads parser rather than from :func:`rdf_dataset`)."""
     from pyld import jsonld
 
     options: dict[str, Any] = {"documentLoader": loader}
@@ -185,4 +168,4 @@ def _document(expanded: list[dict[str, Any]], context: dict[str, Any], ontology:
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-__all__ = ["CONTEXT_URL", "FRAMES", "rdf_dataset", "to_jsonld"]
+__all__ = ["CONTEXT_URL", "FRAMES", "jsonld_document", "rdf_dataset", "to_jsonld"]

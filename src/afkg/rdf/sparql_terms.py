@@ -1,8 +1,9 @@
 """RDF terms written as SPARQL and N-Triples text, each part checked first.
 
 Used where afkg writes terms into text it sends away: the parameters of a query
-run on a remote endpoint (:mod:`afkg.query.remote`) and the triples of
-``afkg push`` (:mod:`afkg.publish.push`). A value that could close its term and
+run on a remote endpoint (:mod:`afkg.query.remote`), the triples of
+``afkg push`` (:mod:`afkg.publish.push`) and the VALUES blocks of a federated
+query (:func:`values_cell`). A value that could close its term and
 add text of its own (an IRI with ``>``, a language tag with a space, …) is a
 UsageError; lexical forms are escaped by :meth:`afkg.rdf.terms.Term.n3`.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 
 from afkg.errors import UsageError
-from afkg.rdf.terms import Term
+from afkg.rdf.terms import Term, to_oxigraph
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LANG = re.compile(r"^[A-Za-z]+(-[A-Za-z0-9]+)*$")
@@ -48,4 +49,19 @@ def sparql_term(term: Term) -> str:
     return term.n3()
 
 
-__all__ = ["check_iri", "sparql_term"]
+def values_cell(term: Term | None) -> str:
+    """``term`` as a cell of the VALUES blocks afkg's federation writes (:mod:`afkg.query.federation`):
+    UNDEF for a blank node or no value; an IRI or a literal as pyoxigraph writes it, built and so
+    checked by its own term types (IRI, language tag, datatype). A term they reject raises ValueError.
+
+    Unlike :func:`sparql_term`, pyoxigraph writes a control character other than tab, line feed and
+    carriage return as an escape (``\\u0000``, ``\\b``), and refuses what its types refuse.
+    """
+    if term is None or term.kind == "bnode":
+        return "UNDEF"
+    if term.kind not in ("uri", "literal"):
+        raise ValueError(f"unknown term kind {term.kind!r}")
+    return str(to_oxigraph(term))
+
+
+__all__ = ["check_iri", "sparql_term", "values_cell"]

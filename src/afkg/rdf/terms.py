@@ -2,19 +2,38 @@
 
 Engines, results and federation all speak :class:`Term`; this module imports
 neither engine at load time, so each engine pays only for its own imports.
+
+A :class:`Term` holds integers and decimals in canonical form. Where the terms must keep their
+lexical forms as written, :func:`rdflib_to_oxigraph` and :func:`oxigraph_to_rdflib` convert between
+the two engines' terms directly.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from afkg.errors import QueryError
+from afkg.errors import InputError, QueryError
 from afkg.prefixes import PREFIXES
 from afkg.records import Frozen
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Protocol
+
     import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
     from rdflib.term import Node
+
+    RdflibTerm: TypeAlias = URIRef | BNode | Literal
+    """An RDF term as rdflib represents it: what :func:`oxigraph_to_rdflib` makes of a pyoxigraph term."""
+
+    class Triples(Protocol):
+        """rdflib triples that can be counted and read more than once: a set of them, or an rdflib
+        Graph (which is no ``Collection`` to mypy, its ``__contains__`` taking triple patterns only)."""
+
+        def __iter__(self) -> Iterator[tuple[Node, Node, Node]]: ...
+
+        def __len__(self) -> int: ...
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -83,7 +102,7 @@ class Term(Frozen):
     lang: str | None
 
     def __init__(self, kind: str, value: str, datatype: str | None = None, lang: str | None = None) -> None:
-        fields = self.__dict__
+        fields = self.__dict__  # one store per field: a Term is made for every cell of every result
         fields["kind"] = kind
         fields["value"] = value
         fields["datatype"] = datatype
@@ -257,3 +276,43 @@ def from_rdflib(term: Any) -> Term:
     raise QueryError(f"unsupported term in results: {term!r}")
 
 
+
+
+# --- rdflib and oxigraph, lexical forms as written --------------------------------------
+
+def rdflib_to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The pyoxigraph term for an rdflib term, a literal's lexical form and language tag as they are."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    assert isinstance(term, Literal)
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def oxigraph_to_rdflib(term: Any) -> RdflibTerm:
+    """The rdflib term for a pyoxigraph term. A literal becomes what rdflib's own Turtle parser would
+    make of it: the ``Literal(text, datatype=…)`` constructor, which writes well-typed numbers and
+    dates in rdflib's lexical form, and no datatype for a plain (xsd:string) string."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise InputError(f"unsupported RDF term {term!r} (RDF-star terms are not read)")

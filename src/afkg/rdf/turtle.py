@@ -16,7 +16,7 @@ N-Triples and N-Quads are written line by line from the terms, lines sorted.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Container, Iterable, Mapping
 from io import BytesIO
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -70,6 +70,23 @@ def _valid_lists(graph: Graph) -> set[Node]:
     return list_heads(cells, references)
 
 
+def _follow(start: Node, step: Mapping[Node, Node], known: Container[Node],
+            stop: Callable[[Node], bool] | None = None) -> tuple[list[Node], set[Node], Node]:
+    """The nodes met from ``start`` following ``step``, in order and as a set, and the node the
+    walk ended at: one with no step, a ``known`` one, one met before (a cycle), or the first one
+    for which ``stop`` is true. Nothing recurses, whatever the length."""
+    path: list[Node] = []
+    seen: set[Node] = set()
+    node = start
+    while node in step and node not in known and node not in seen:
+        seen.add(node)
+        path.append(node)
+        node = step[node]
+        if stop is not None and stop(node):
+            break
+    return path, seen, node
+
+
 def list_heads(cells: dict[Node, Node], references: Mapping[Node, int], nil: object = RDF.nil) -> set[Node]:
     """Of the list cells (blank node -> its rdf:rest), those whose rests end in ``nil``
     without a cycle, and whose every rest cell is referenced once (``references``: the
@@ -77,15 +94,7 @@ def list_heads(cells: dict[Node, Node], references: Mapping[Node, int], nil: obj
     valid: set[Node] = set()
     decided: set[Node] = set()
     for start in cells:
-        path: list[Node] = []
-        seen: set[Node] = set()
-        node: Node = start
-        while node in cells and node not in decided and node not in seen:
-            seen.add(node)
-            path.append(node)
-            node = cells[node]
-            if node != nil and references.get(node, 0) > 1:
-                break
+        path, _, node = _follow(start, cells, decided, lambda node: node != nil and references.get(node, 0) > 1)
         good = (node == nil or node in valid) and (node == nil or references.get(node, 0) <= 1)
         for cell in path:
             decided.add(cell)
@@ -112,13 +121,7 @@ def labelled_for_depth(parent: dict[Node, Node], flat: set[Node]) -> list[Node]:
     depth: dict[Node, int] = {}
     forced: list[Node] = []
     for start in sorted(parent, key=str):
-        chain: list[Node] = []
-        on_chain: set[Node] = set()
-        node: Node = start
-        while node in parent and node not in depth and node not in on_chain:
-            chain.append(node)
-            on_chain.add(node)
-            node = parent[node]
+        chain, on_chain, node = _follow(start, parent, depth)
         if node in on_chain:  # a cycle of nested blank nodes: one of them becomes a subject
             forced.append(node)
             depth[node] = 0

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 
 from afkg.errors import UsageError
+from afkg.option_values import parse_timeout
 
 MAX_QUERY_BYTES = 1024 * 1024
 """The longest query text accepted (UTF-8 bytes)."""
@@ -79,12 +79,11 @@ class ServerConfig:
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for option, value in (("--timeout", self.timeout), ("--read-timeout", self.read_timeout),
-                              ("--queue-timeout", self.queue_timeout)):
-            if value is None and option == "--queue-timeout":
-                continue
-            if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
-                raise UsageError(f"{option} must be a finite number of seconds > 0, got {value!r}")
+        timeouts = {"--timeout": self.timeout, "--read-timeout": self.read_timeout}
+        if self.queue_timeout is not None:
+            timeouts["--queue-timeout"] = self.queue_timeout
+        for option, value in timeouts.items():
+            parse_timeout(value, option)
         if self.max_rows < 1:
             raise UsageError(f"--max-rows must be at least 1, got {self.max_rows}")
         if not 1 <= self.max_concurrent <= 64:

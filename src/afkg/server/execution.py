@@ -17,7 +17,7 @@ from afkg.errors import AfkgError, NetworkError, QueryError, SparqlSyntaxError, 
 from afkg.layout import Layout
 from afkg.prefixes import PREFIXES
 from afkg.query.results import AskResult, GraphResult, Result, SelectResult, render
-from afkg.rdf.formats import CLI_GRAPH, CLI_RESULTS
+from afkg.rdf.formats import CLI_GRAPH, CLI_RESULTS, get
 from afkg.rdf.terms import Term, from_oxigraph, oxigraph_predicate, oxigraph_subject, to_oxigraph
 from afkg.server.negotiation import GRAPH, TABULAR
 from afkg.server.tasks import Answer, PingTask, SparqlTask, StoredTask, Task, failed, ok
@@ -372,15 +372,15 @@ def _serialize(result: GraphResult, fmt: str) -> str:
     """A graph result in RDF/XML, N-Quads or TriG (the triples in the default graph)."""
     import pyoxigraph as ox
 
-    formats = {"rdfxml": ox.RdfFormat.RDF_XML, "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
-    if fmt == "rdfxml":
+    target = get(fmt)
+    if target.kind != "quads":
         items: list[Any] = [ox.Triple(oxigraph_subject(to_oxigraph(s)), oxigraph_predicate(to_oxigraph(p)),
                                       to_oxigraph(o)) for s, p, o in result.triples]
         # without an output, serialize returns the bytes (pyoxigraph types the result bytes | None for both cases)
-        return cast(bytes, ox.serialize(items, format=formats[fmt])).decode("utf-8")
+        return cast(bytes, ox.serialize(items, format=target.pyoxigraph())).decode("utf-8")
     quads = [ox.Quad(oxigraph_subject(to_oxigraph(s)), oxigraph_predicate(to_oxigraph(p)), to_oxigraph(o),
                      ox.DefaultGraph()) for s, p, o in result.triples]
-    return cast(bytes, ox.serialize(quads, format=formats[fmt])).decode("utf-8")
+    return cast(bytes, ox.serialize(quads, format=target.pyoxigraph())).decode("utf-8")
 
 
 def _mark_truncated(body: str, fmt: str, limit: int) -> str:

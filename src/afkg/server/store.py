@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING, TypedDict, cast
 
 from afkg.errors import InputError
 from afkg.layout import Layout
+from afkg.rdf.loader import load_file
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -47,21 +47,20 @@ def _graph_files(layout: Layout) -> list[tuple[str, Path]]:
 
 
 def load_files(layout: Layout, store: ox.Store | None = None) -> ox.Store:
-    """The ontology and data of ``layout`` in ``store`` (a new in-memory store if None)."""
+    """The ontology and data of ``layout`` in ``store`` (a new in-memory store if None), by oxigraph's
+    bulk loader; relative IRIs are not resolved (a file that has one is refused as a syntax error)."""
     import pyoxigraph as ox
 
     target = store if store is not None else ox.Store()
     for graph, path in _graph_files(layout):
-        try:
-            target.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
-        except SyntaxError as exc:
-            reason = re.sub(r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ",
-                            "", str(exc.msg)).split(" (", 1)[0]
-            where = f"{exc.lineno}:{exc.offset or 0}" if exc.lineno else "1"
-            raise InputError(f"{layout.display(path)}:{where}: Turtle syntax error: {reason}") from None
-        except OSError as exc:
-            raise InputError(f"{layout.display(path)}: cannot read ({exc})") from None
+        load_file(target, path, layout.display(path), graph=graph, base=False, bulk=True, too_large=None,
+                  unreadable=_cannot_read, failures=(OSError,))
     return target
+
+
+def _cannot_read(exc: Exception) -> str:
+    """What a file that oxigraph's bulk loader could not take in says (the OSError itself)."""
+    return f"cannot read ({exc})"
 
 
 def open_store(directory: str | Path) -> ox.Store:

@@ -56,6 +56,7 @@ import struct
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, NoReturn
@@ -407,16 +408,9 @@ class Zygote:
 
     def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
         """Block until the zygote has built the store; an InputError if it could not."""
-        try:
-            self.control.settimeout(timeout)
-            message = _receive(self.control)
-        except TimeoutError:
-            self.close()
-            raise InputError(f"the query workers' store was not ready within {timeout:g} s") from None
-        except (EOFError, OSError):
-            self.close()
-            raise InputError("the process that loads the store for the query workers ended while loading it") \
-                from None
+        message = _first_message(self.control, timeout, self.close,
+                                 f"the query workers' store was not ready within {timeout:g} s",
+                                 "the process that loads the store for the query workers ended while loading it")
         if isinstance(message, StartFailed):
             self.close()
             if isinstance(message.exception, AfkgError):
@@ -467,6 +461,22 @@ class Zygote:
                 self.process.join(5)
 
 
+def _first_message(sock: socket.socket, timeout: float, give_up: Callable[[], object], late: str,
+                   ended: str) -> Any:
+    """The first message a starting process sends on ``sock``. If none comes within ``timeout``
+    seconds, or the process ends first, ``give_up()`` is called and an InputError says ``late``
+    or ``ended``."""
+    try:
+        sock.settimeout(timeout)
+        return _receive(sock)
+    except TimeoutError:
+        give_up()
+        raise InputError(late) from None
+    except (EOFError, OSError):
+        give_up()
+        raise InputError(ended) from None
+
+
 class WorkerProcess:
     """One worker process: its id, the server's end of its socket pair, and its log file."""
 
@@ -480,15 +490,8 @@ class WorkerProcess:
 
     def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
         """Block until the worker can take a task; an InputError if it could not start."""
-        try:
-            self.sock.settimeout(timeout)
-            message = _receive(self.sock)
-        except TimeoutError:
-            self.kill()
-            raise InputError(f"a query worker did not start within {timeout:g} s") from None
-        except (EOFError, OSError):
-            self.kill()
-            raise InputError("a query worker ended while opening the store") from None
+        message = _first_message(self.sock, timeout, self.kill, f"a query worker did not start within {timeout:g} s",
+                                 "a query worker ended while opening the store")
         if isinstance(message, StartFailed):
             self.kill()
             raise InputError(message.error)

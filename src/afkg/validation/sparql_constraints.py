@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Node, URIRef, Variable
@@ -35,9 +35,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from afkg.errors import InputError
 from afkg.namespaces import SH
-
-if TYPE_CHECKING:
-    from afkg.project import RdflibTerm
+from afkg.rdf.terms import oxigraph_to_rdflib, rdflib_to_oxigraph
 
 MAX_SOLUTIONS = 1_000_000
 """The most solutions read from one constraint's query; more is an error, not a partial report."""
@@ -404,33 +402,11 @@ def _focus_block(branches: list[str]) -> str:
     return (f"\n{{ SELECT DISTINCT ?this WHERE {{ {union} BIND(true AS ?{_MARKER}) }} }}\n")
 
 
-def oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as a pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    assert isinstance(term, Literal)
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
-
-
-def rdflib_term(term: Any) -> RdflibTerm:
-    """A pyoxigraph term as an rdflib term (an xsd:string literal as a plain one), as
-    :class:`afkg.project.TermConverter` converts it."""
-    from afkg.project import TermConverter
-
-    return TermConverter.convert_term(term)
-
-
 def _sparql_term(term: Node) -> str | None:
     """A term written for a VALUES block; None for a blank node (which VALUES cannot hold)."""
     if isinstance(term, BNode):
         return None
-    return str(oxigraph_term(term))
+    return str(rdflib_to_oxigraph(term))
 
 
 def _branches(store: ox.Store, shapes: Graph, holders: Iterable[Node]) -> list[str]:
@@ -503,7 +479,8 @@ def _solutions(store: ox.Store, text: str, constraint: SparqlConstraint) -> list
         if count >= MAX_SOLUTIONS:
             raise InputError(f"shape {constraint.shape}: its SPARQL constraint gives more than "
                              f"{MAX_SOLUTIONS} solutions; stopped")
-        row: dict[str, Node] = {name: rdflib_term(solution[name]) for name in names if solution[name] is not None}
+        row: dict[str, Node] = {name: oxigraph_to_rdflib(solution[name])
+                                for name in names if solution[name] is not None}
         key = tuple(row.get(name) for name in names)
         if key in seen:
             continue

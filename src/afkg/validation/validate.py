@@ -243,13 +243,12 @@ def graph_store(data: Graph) -> pyoxigraph.Store:
     """An rdflib graph in the default graph of a new pyoxigraph store (blank nodes keep their labels)."""
     import pyoxigraph
 
-    from afkg.rdf.terms import oxigraph_predicate, oxigraph_subject
-    from afkg.validation.sparql_constraints import oxigraph_term
+    from afkg.rdf.terms import oxigraph_predicate, oxigraph_subject, rdflib_to_oxigraph
 
     store = pyoxigraph.Store()
     default = pyoxigraph.DefaultGraph()
-    store.bulk_extend(pyoxigraph.Quad(oxigraph_subject(oxigraph_term(s)), oxigraph_predicate(oxigraph_term(p)),
-                                      oxigraph_term(o), default)
+    store.bulk_extend(pyoxigraph.Quad(oxigraph_subject(rdflib_to_oxigraph(s)),
+                                      oxigraph_predicate(rdflib_to_oxigraph(p)), rdflib_to_oxigraph(o), default)
                       for s, p, o in data)
     return store
 
@@ -261,20 +260,20 @@ def _lexical_forms(data: Graph) -> dict[Node, Node]:
     first in sort order is shown."""
     import pyoxigraph
 
-    from afkg.validation.sparql_constraints import oxigraph_term, rdflib_term
+    from afkg.rdf.terms import oxigraph_to_rdflib, rdflib_to_oxigraph
 
     literals = sorted({o for o in data.objects() if isinstance(o, Literal) and o.datatype is not None
                        and o.datatype != XSD.string})
     scratch = pyoxigraph.Store()
     predicate = pyoxigraph.NamedNode("urn:afkg:lexical")
     scratch.bulk_extend(pyoxigraph.Quad(pyoxigraph.NamedNode(f"urn:afkg:literal:{n}"), predicate,
-                                        oxigraph_term(literal), pyoxigraph.DefaultGraph())
+                                        rdflib_to_oxigraph(literal), pyoxigraph.DefaultGraph())
                         for n, literal in enumerate(literals))
     forms: dict[Node, Node] = {}
     for quad in scratch.quads_for_pattern(None, predicate, None):
         assert isinstance(quad.subject, pyoxigraph.NamedNode), "the subjects are the IRIs made above"
         original = literals[int(quad.subject.value.rsplit(":", 1)[1])]
-        stored = rdflib_term(quad.object)
+        stored = oxigraph_to_rdflib(quad.object)
         if stored != original or str(stored) != str(original):
             forms.setdefault(stored, original)
     return forms

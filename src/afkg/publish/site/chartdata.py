@@ -8,7 +8,7 @@ Nothing here knows about pixels; :mod:`afkg.publish.site.timeline_layout` and
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
@@ -94,9 +94,9 @@ def timeline_items(result: SelectResult, lanes_of: Mapping[str, str],
         end = end if end is not None and end > start else None
         own = dating.get(iri, frozenset())
         found[iri] = TimelineItem(
-            item=row["item"], label=row["label"].value if "label" in row else iri,
+            item=row["item"], label=_text(row, "label", iri),
             lane=lanes_of.get(iri, LANES[-1]), start=start, end=end,
-            worded=row["asWorded"].value if "asWorded" in row else "", relations=relation,
+            worded=_text(row, "asWorded"), relations=relation,
             open_start=end is None and own == {"end"}, open_end=end is None and own == {"start"})
     return list(found.values())
 
@@ -136,28 +136,34 @@ def _decimal(term: Term | None) -> Decimal | None:
 
 def flows_from(result: SelectResult) -> list[Flow]:
     """Flows from the rows of the trade-by-year query (rows without a number are left out)."""
-    flows = []
-    for row in result.rows:
-        amount = _decimal(row.get("amount"))
-        if amount is None or not {"year", "exporter", "importer"} <= set(row):
-            continue
-        flows.append(Flow(row["year"].value, row["exporter"], row["importer"], amount,
-                          row["currency"].value if "currency" in row else "",
-                          row["relation"].value if "relation" in row else ""))
-    return flows
+    return [Flow(row["year"].value, row["exporter"], row["importer"], amount, _text(row, "currency"),
+                 _text(row, "relation"))
+            for row, amount in _with_amounts(result, {"year", "exporter", "importer"},
+                                             lambda row: _decimal(row.get("amount")))]
 
 
 def balances_from(result: SelectResult) -> list[Balance]:
     """Balances from the rows of the trade-balance query: the stated balance, else the computed one."""
-    balances = []
+    return [Balance(row["year"].value, row["reporter"], row["partner"], amount, _text(row, "currency"),
+                    _text(row, "relation"))
+            for row, amount in _with_amounts(result, {"year", "reporter", "partner"},
+                                             lambda row: _decimal(row.get("statedBalance"))
+                                             or _decimal(row.get("computedBalance")))]
+
+
+def _with_amounts(result: SelectResult, needed: set[str], amount_of: Callable[[Mapping[str, Term]], Decimal | None]
+                  ) -> Iterator[tuple[Mapping[str, Term], Decimal]]:
+    """The rows that bind every name in ``needed`` and have an amount (``amount_of(row)``), each with it."""
     for row in result.rows:
-        amount = _decimal(row.get("statedBalance")) or _decimal(row.get("computedBalance"))
-        if amount is None or not {"year", "reporter", "partner"} <= set(row):
-            continue
-        balances.append(Balance(row["year"].value, row["reporter"], row["partner"], amount,
-                                row["currency"].value if "currency" in row else "",
-                                row["relation"].value if "relation" in row else ""))
-    return balances
+        amount = amount_of(row)
+        if amount is not None and needed <= set(row):
+            yield row, amount
+
+
+def _text(row: Mapping[str, Term], name: str, default: str = "") -> str:
+    """The value of ``name`` in ``row``; ``default`` where the row leaves it unbound."""
+    term = row.get(name)
+    return term.value if term is not None else default
 
 
 def money(amount: Decimal, currency: str) -> str:

@@ -49,7 +49,7 @@ class Segment:
 
 @dataclass(frozen=True)
 class Tick:
-    """A labelled tick of the axis."""
+    """A label at ``x`` along a horizontal axis: a year of the timeline, or of the trade chart."""
 
     x: float
     label: str

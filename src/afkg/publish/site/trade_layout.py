@@ -14,6 +14,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from afkg.publish.site.chartdata import Balance, Flow, money
 from afkg.publish.site.textwidth import text_width
+from afkg.publish.site.timescale import Tick
 from afkg.rdf.terms import Term
 
 FONT = 12
@@ -54,14 +55,6 @@ class Diamond:
 
 
 @dataclass(frozen=True)
-class YearLabel:
-    """A year under its group."""
-
-    x: float
-    label: str
-
-
-@dataclass(frozen=True)
 class Gridline:
     """An amount on the vertical axis."""
 
@@ -80,7 +73,8 @@ class TradeLayout:
     zero_y: float
     year_y: float
     grid: tuple[Gridline, ...]
-    years: tuple[YearLabel, ...]
+    years: tuple[Tick, ...]
+    """The year under each group that has room for it."""
     bars: tuple[Bar, ...]
     diamonds: tuple[Diamond, ...]
     directions: tuple[tuple[Term, Term], ...]
@@ -138,7 +132,7 @@ def lay_out(flows: Sequence[Flow], balances: Sequence[Balance], label: Callable[
         x0 = centre - slots * bar / 2
         half = text_width(year, FONT) / 2
         if centre - half >= last_right + 8:
-            year_labels.append(YearLabel(centre, year))
+            year_labels.append(Tick(centre, year))
             last_right = centre + half
         for slot, direction in enumerate(directions):
             for flow in (f for f in flows if f.year == year and (f.exporter, f.importer) == direction):
