@@ -61,6 +61,7 @@ def test_validate_reports_a_quote_not_in_the_source(project_copy):
     }]
 
 
+@pytest.mark.slow  # test_generate.py catches a changed source text in the fast tier
 @pytest.mark.slow  # the text and JSON reports stay in the fast tier
 def test_validate_turtle_report_parses(project_copy):
     from rdflib import Graph, Literal

@@ -76,6 +76,7 @@ def forge(cache_home: Path, text: str, kind: str = "SELECT") -> Path:
     return path
 
 
+@pytest.mark.sample(1)
 @pytest.mark.parametrize("args", [("query", "run", "trade-by-year", "-p", "year=2024"),
                                   ("query", "run", "agreements-by-topic")])
 def test_a_stored_query_imports_no_parser_client_or_server(tmp_path, args):

@@ -175,6 +175,7 @@ def test_framed_trade_figure_nests_parties_products_and_provenance(kg):
     assert {"Albania", "France", "Emmanuel Macron", "North Atlantic Treaty Organization"} <= labels
 
 
+@pytest.mark.sample(2)
 @pytest.mark.parametrize("fmt", list(export.FORMATS))
 def test_exporting_twice_gives_identical_bytes(kg, fmt):
     assert export.export(kg, fmt) == export.export(load(Layout(PROJECT)), fmt)
@@ -190,6 +191,7 @@ def test_bytes_are_stable_across_processes():
     assert len(outputs) == 1
 
 
+@pytest.mark.sample(2)
 @pytest.mark.parametrize("fmt", ["turtle", "ntriples", "nquads", "trig", "jsonld"])
 def test_changing_one_triple_changes_only_its_lines(project_copy, fmt):
     before = export.export(load(Layout(project_copy)), fmt, "data").decode("utf-8").splitlines()

@@ -182,6 +182,7 @@ def hostile(trap_url: str) -> str:
     return f"x> ) }} SERVICE <{trap_url}/sparql> {{ ?a ?b ?c }} #"
 
 
+@pytest.mark.sample(2)
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 @pytest.mark.parametrize("field", ["uri", "lang", "datatype"])
 def test_hostile_terms_in_an_answer_are_refused_and_reach_nothing(trap, engine, field):
@@ -282,6 +283,7 @@ def test_an_allowed_and_a_trap_clause_are_refused_together(trap):
     assert trap.requests == []
 
 
+@pytest.mark.sample(2)
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 def test_a_redirect_from_an_allowed_endpoint_is_not_followed(trap, status):
     with FakeServer(lambda request: Reply(status=status, headers={"Location": f"{trap.url}/sparql"})) as endpoint:
@@ -307,6 +309,7 @@ MALFORMED = [
 ]
 
 
+@pytest.mark.sample(3)
 @pytest.mark.parametrize("body", MALFORMED, ids=range(len(MALFORMED)))
 def test_malformed_sparql_json_is_a_one_line_network_error(body):
     with scripted(lambda request: body) as endpoint:

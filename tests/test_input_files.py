@@ -270,3 +270,21 @@ def test_position_counts_characters_and_lf_lines():
     assert position(text, text.index("x")) == (2, 3)
     assert position(text, text.index("y")) == (3, 1)
     assert position(text, text.index("\n", 3)) == (2, 4)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("ex:a ex:b ex:c .\n", "bad.ttl:1:1: Turtle syntax error: The prefix ex: has not been declared"),
+    ('<http://e/a> <http://e/b> "x"@-en .\n', "bad.ttl:1:31: Turtle syntax error: A language code should always "
+                                              "start with a letter"),
+    ('<http://e/a> <http://e/b> "x\n\n', "bad.ttl:1:27: Turtle syntax error: Unexpected end of file"),
+])
+def test_a_turtle_error_says_its_place_once(tmp_path, text, expected):
+    """pyoxigraph words the place three ways ("at line 1 column 5", "at line 1 between columns 1
+    and 6", "between line 1 column 9 and line 3 column 1"); afkg's message gives it once, first."""
+    from afkg.rdf.loader import parse_file
+
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        parse_file(bad, "bad.ttl")
+    assert str(info.value) == expected

@@ -295,7 +295,7 @@ def copy_project(into: Path) -> Path:
 RUNNABLE = [e for e in EXAMPLES if e.key not in SKIPPED_BY_DESIGN]
 
 
-@pytest.mark.sample(6)
+@pytest.mark.sample(4)
 @pytest.mark.parametrize("example", RUNNABLE, ids=[e.id for e in RUNNABLE])
 def test_shell_example(example, shell, tmp_path):
     root = shell["copy"]

@@ -251,6 +251,7 @@ _terms = st.one_of(
 )
 
 
+@pytest.mark.slow  # test_server_defenses.py replaces a crashed worker in the fast tier
 @settings(max_examples=200, deadline=None)
 @given(variables=st.lists(st.sampled_from(["a", "b", "x_1", "é"]), unique=True, max_size=4),
        data=st.data(), truncated=st.booleans())

@@ -173,6 +173,7 @@ def test_static_query_page_shows_the_default_results(folder):
     assert len(csv) == 3
 
 
+@pytest.mark.slow  # test_files_are_what_the_site_returns compares every file with the site's answer in the fast tier
 @pytest.mark.slow  # test_a_failure_leaves_the_old_site_as_it_was stays in the fast tier
 def test_rewriting_replaces_the_folder_as_a_whole(tmp_path, site):
     out = tmp_path / "public"

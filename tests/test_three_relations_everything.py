@@ -80,6 +80,7 @@ def test_every_export_holds_the_three_relations_and_the_same_triples(built):
     assert "Testland–Otherland relations" in json.dumps(document, ensure_ascii=False)
 
 
+@pytest.mark.slow  # builds every export of three relations; the fast tier keeps their validation
 @pytest.mark.slow
 def test_every_export_command_format_works(three):
     for fmt in ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads"):

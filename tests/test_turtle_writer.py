@@ -107,6 +107,7 @@ def test_generated_project(generated):
     assert triples_turtle(list(union)) == rdflib_turtle_bytes(union)
 
 
+@pytest.mark.slow  # the article's graphs and random graphs stay in the fast tier
 @SETTINGS
 @given(property_graphs())
 def test_random_graphs_of_the_round_trip_tests(graph):

@@ -113,6 +113,7 @@ def test_refresh_waits_as_asked_by_429_and_maxlag(project):
 RECORDED = '{"retrieved": "2026-01-01", "items": {}}\n'
 
 
+@pytest.mark.sample(3)
 @pytest.mark.parametrize("replies,message", [
     ([Reply(status=429, headers={"Retry-After": "1"})] * 4, "still busy after 4 attempts (HTTP 429)"),
     ([Reply(status=429, headers={"Retry-After": "3600"})], "asks to wait 3600 s (HTTP 429), more than 60 s"),
@@ -188,6 +189,7 @@ def test_check_passes_on_the_graph():
     assert "res:Enver_Hoxha  Enver Hoxha" in result.output
 
 
+@pytest.mark.sample(3)
 @pytest.mark.parametrize("edit,expected", [
     (("res:Tirana a afkg:Place ;", "res:Tirana a afkg:Place ;\n    owl:sameAs wd:Q222 ;"),
      "Q222: owl:sameAs of several entities: res:Albania, res:Tirana"),

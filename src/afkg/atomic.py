@@ -131,3 +131,22 @@ def write_folder(folder: Path, fill: Callable[[Path], None], place: Callable[[Pa
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+
+
+def replace_folder(new: Path, target: Path) -> None:
+    """Put the complete folder ``new`` where ``target`` is (both in one parent folder). An existing
+    ``target`` is moved aside first and removed only once ``new`` is in place; if that last rename
+    fails, it is moved back, so ``target`` is always either the old folder or the new one."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+        old.rmdir()
+        os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except OSError:
+        if old is not None:
+            os.replace(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -3,6 +3,9 @@
 Exit codes: 0 success; 1 the graph does not conform or a query failed;
 2 bad usage or input that cannot be read. Every error is one line on stderr,
 ``afkg: error: …``. Output is UTF-8 whatever the locale.
+
+Each command imports what it needs inside its function, so that ``afkg --help``
+and each command load only their own modules.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ finally:
     if _collecting:
         gc.enable()
 
-from afkg.errors import AfkgError, InputError  # noqa: E402  (after the paused import of click)
+from afkg.errors import AfkgError, InputError, UsageError  # noqa: E402  (after the paused import of click)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -131,8 +134,6 @@ class AfkgGroup(click.Group):
             sys.exit(error.exit_code)
         except OSError as error:
             if error.errno == errno.EPIPE:  # the reader went away (`afkg export | head`): stop quietly
-                import os
-
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
                 sys.exit(1)
             raise
@@ -344,8 +345,6 @@ _ENGINES = ("oxigraph", "rdflib")
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     """``("year=2024", ...)`` as a dict; a malformed or repeated pair is a UsageError."""
-    from afkg.errors import UsageError
-
     given: dict[str, str] = {}
     for pair in pairs:
         name, equals, value = pair.partition("=")
@@ -383,7 +382,6 @@ def _federation(allow: tuple[str, ...], redirects: tuple[str, ...]) -> Any:
     SERVICE, have nothing to check, and a local query need not import the federation at all."""
     if not allow and not redirects and not any(e.strip() for e in os.environ.get(_ALLOW_ENV, "").split(",")):
         return None
-    from afkg.errors import UsageError
     from afkg.query.federation import Federation
 
     mapping = {}
@@ -565,7 +563,6 @@ def query_exec(session: Session, source: str, params: tuple[str, ...], fmt: str 
     The same allow-list, --timeout, --max-memory and --max-rows as 'query run' apply;
     $AFKG_ALLOWED_SERVICES adds allowed SERVICE endpoints.
     """
-    from afkg.errors import UsageError
     from afkg.query.catalogue import from_text, read_query_bytes, read_query_file
     from afkg.query.guard import MAX_QUERY_BYTES
 
@@ -677,8 +674,6 @@ def _api_option(function: Any) -> Any:
 
 
 def _api(api: str | None) -> str:
-    import os
-
     from afkg.http_client import check_url
     from afkg.wikidata.items import API, API_ENV
 
@@ -896,7 +891,7 @@ def _exit_now(code: Any) -> None:
     threading = sys.modules.get("threading")
     if threading is not None and threading.active_count() > 1:
         return
-    import atexit  # only here: the functions registered so far run, as at any exit
+    import atexit  # start-up: atexit only when the process ends here
 
     atexit._run_exitfuncs()
     try:

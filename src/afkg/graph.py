@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
@@ -20,7 +21,17 @@ from afkg.errors import InputError
 from afkg.files import MAX_TURTLE_BYTES, decode_utf8, read_bytes
 from afkg.layout import Layout, default_layout
 from afkg.namespaces import ONTOLOGY_IRI, PREFIXES, RDF, SHAPES_IRI, bind_prefixes
-from afkg.project import DATA_GRAPH, PARTS, IllTypedLiteral, Project, oxigraph_spo, quiet_rdflib
+from afkg.project import (
+    DATA_GRAPH,
+    PARTS,
+    IllTypedLiteral,
+    Project,
+    TermConverter,
+    load_project,
+    oxigraph_spo,
+    quiet_rdflib,
+)
+from afkg.rdf.terms import from_rdflib, to_oxigraph
 from afkg.recursion import deep_recursion
 
 if TYPE_CHECKING:
@@ -140,10 +151,6 @@ class KnowledgeGraph:
         for counts and SPARQL checks. Numbers and dates in it are values: write nothing from it."""
         if self.project is not None and self._data is None:
             return self.project.store
-        import pyoxigraph as ox
-
-        from afkg.rdf.terms import from_rdflib, to_oxigraph
-
         store = ox.Store()
         for part, name in PARTS.items():
             graph = ox.NamedNode(name)
@@ -168,8 +175,6 @@ def load(layout: Layout | None = None) -> KnowledgeGraph:
 
     Raises InputError for the first file that is missing or not valid Turtle.
     """
-    from afkg.project import load_project
-
     layout = layout or default_layout()
     project = load_project(layout)
     ontology = _graph(project.rdflib_triples("ontology"))
@@ -186,10 +191,6 @@ def load(layout: Layout | None = None) -> KnowledgeGraph:
 def select_rows(kg: KnowledgeGraph, query: str, graphs: tuple[str, ...] = (DATA_GRAPH,)
                 ) -> list[dict[str, RdflibTerm]]:
     """The solutions of ``query`` over the union of ``graphs``, as rdflib terms (unbound variables left out)."""
-    import pyoxigraph as ox
-
-    from afkg.project import TermConverter
-
     convert = kg.project.convert if kg.project is not None else TermConverter()
     answer = kg.store.query(query, prefixes=PREFIXES, default_graph=[ox.NamedNode(g) for g in graphs])
     assert isinstance(answer, ox.QuerySolutions), "select_rows runs SELECT queries only"

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import pyoxigraph as ox
 
 from afkg import __version__
 from afkg.errors import NetworkError, UsageError
@@ -100,8 +101,6 @@ def check_url(value: str, option: str = "URL", *, credentials: str | None = None
     ``credentials`` says where the caller takes credentials instead (for the message). No message
     repeats credentials or the query part of ``value``.
     """
-    import pyoxigraph as ox
-
     if not isinstance(value, str):
         raise UsageError(f"{option}: expects a URL, got {type(value).__name__}")
     given = _as_given(value)

@@ -24,6 +24,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
+import pyoxigraph as ox
+
 from afkg.errors import InputError
 from afkg.layout import Layout
 from afkg.rdf.loader import parse_file
@@ -84,8 +86,6 @@ def oxigraph_spo(terms: Iterable[ox.NamedNode | ox.BlankNode | ox.Literal]
                  ) -> tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]:
     """A triple's three pyoxigraph terms, each typed as its place holds it (for ``ox.Triple`` and
     ``ox.Quad``); a literal subject or a predicate that is no IRI raises TypeError, as they do."""
-    import pyoxigraph as ox
-
     subject, predicate, object_ = terms
     if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode):
         raise TypeError(f"not an RDF triple: {subject} {predicate} {object_}")
@@ -128,8 +128,6 @@ class TermConverter:
 def _ill_typed(triples: Iterable[ox.Triple], file: str, convert: TermConverter,
                verdicts: dict[Any, bool]) -> list[IllTypedLiteral]:
     """The literals of ``triples`` whose text is not a value of their XSD datatype, as rdflib judges it."""
-    import pyoxigraph as ox
-
     found = []
     for triple in triples:
         value = triple.object
@@ -177,8 +175,6 @@ class Project:
     @cached_property
     def store(self) -> ox.Store:
         """An in-memory store with each part in its named graph (see :data:`PARTS`)."""
-        import pyoxigraph as ox
-
         store = ox.Store()
         for part, graph in PARTS.items():
             name = ox.NamedNode(graph)
@@ -210,8 +206,6 @@ def load_project(layout: Layout) -> Project:
 
 
 def _load(layout: Layout) -> Project:
-    import pyoxigraph as ox
-
     source_document = ox.NamedNode(_SOURCE_DOCUMENT)
     convert = TermConverter()
     verdicts: dict[Any, bool] = {}

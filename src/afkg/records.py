@@ -11,6 +11,7 @@ deleting a field of a frozen one raises :class:`dataclasses.FrozenInstanceError`
 
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError
 from typing import Any
 
 
@@ -52,6 +53,4 @@ class Record(Frozen):
 
 def _frozen(message: str) -> Exception:
     # imported here, only when a record is misused: defining the records must not import dataclasses
-    from dataclasses import FrozenInstanceError
-
     return FrozenInstanceError(message)

@@ -9,9 +9,11 @@ from typing import Any
 
 from rdflib import Literal
 
-from afkg.graph import KnowledgeGraph
+from afkg.graph import KnowledgeGraph, select_rows
 from afkg.namespaces import VOID
 from afkg.project import DATA_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH
+from afkg.publish.export import distribution_names
+from afkg.publish.metadata import DATASET_IRI, describe
 from afkg.validation.validate import short
 
 _FACTS = "SELECT (COUNT(DISTINCT ?fact) AS ?n) WHERE { ?fact a/rdfs:subClassOf* afkg:Fact }"
@@ -117,10 +119,6 @@ def section_paths(sections: Mapping[Any, tuple[str, Any]]) -> dict[Any, str]:
 
 def compute(kg: KnowledgeGraph) -> Stats:
     """Count triples, typed entities and facts of ``kg``, by SPARQL aggregates on its store."""
-    from afkg.graph import select_rows
-    from afkg.publish.export import distribution_names
-    from afkg.publish.metadata import DATASET_IRI, describe
-
     def count(query: str, graphs: tuple[str, ...]) -> int:
         return int(select_rows(kg, query, graphs)[0]["n"].toPython())
 

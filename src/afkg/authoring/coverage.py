@@ -23,7 +23,10 @@ from afkg.article import Section, SectionPath, outline
 from afkg.authoring.sentences import overlapping, section_sentences
 from afkg.errors import UsageError
 from afkg.files import MAX_TEXT_BYTES, is_folder, read_text
-from afkg.graph import KnowledgeGraph
+from afkg.graph import KnowledgeGraph, select_rows
+from afkg.layout import SHARED_FOLDER
+from afkg.project import DATA_GRAPH, ONTOLOGY_GRAPH
+from afkg.validation.validate import section_paths
 
 _TITLES = """
 SELECT ?document ?title WHERE { ?document a afkg:SourceDocument ; dcterms:title ?title }"""
@@ -110,11 +113,6 @@ def coverage(kg: KnowledgeGraph, relation: str | None = None) -> list[DocumentCo
     """Every source document of ``kg`` (or of the data folder ``relation`` only), sorted by IRI, with
     each sentence and what cites it. An unknown relation is a UsageError; an unreadable text an
     InputError."""
-    from afkg.graph import select_rows
-    from afkg.layout import SHARED_FOLDER
-    from afkg.project import DATA_GRAPH, ONTOLOGY_GRAPH
-    from afkg.validation.validate import section_paths
-
     if relation is not None:
         folder = kg.layout.data_dir / relation
         if relation in ("", ".", "..", SHARED_FOLDER, "wikidata") or "/" in relation or not is_folder(folder):

@@ -18,13 +18,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from rdflib import Graph, URIRef
+
 from afkg.article import outline
 from afkg.authoring.names import slug, source_namespace, turtle_string
 from afkg.authoring.sentences import overlapping, section_sentences
 from afkg.errors import AfkgError, InputError, UsageError
 from afkg.files import MAX_TEXT_BYTES, is_folder, read_text
-from afkg.graph import position
+from afkg.graph import parse_turtle, position
 from afkg.layout import Layout
+from afkg.namespaces import AFKG, RDFS
+from afkg.validation.validate import section_paths
 
 MAX_FRAGMENT = 10_000
 """The longest fragment taken, in characters."""
@@ -75,12 +79,6 @@ class _Document:
 
 def _documents(layout: Layout, folder: Path) -> list[_Document]:
     """The source documents of a relation folder, with their sections and passages."""
-    from rdflib import Graph, URIRef
-
-    from afkg.graph import parse_turtle
-    from afkg.namespaces import AFKG, RDFS
-    from afkg.validation.validate import section_paths
-
     graph = Graph()
     for path in layout.turtle_files(folder):
         parse_turtle(path, graph, shown_as=layout.display(path))

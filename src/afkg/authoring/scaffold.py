@@ -25,6 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from rdflib import Graph
+from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.term import Node
+
 from afkg.article import INFOBOX, Section, headings, outline
 from afkg.atomic import write_files, write_folder
 from afkg.authoring.names import (
@@ -42,7 +46,9 @@ from afkg.authoring.names import (
 from afkg.authoring.sentences import Span, section_sentences
 from afkg.errors import InputError, UsageError
 from afkg.files import MAX_TEXT_BYTES, decode_utf8, is_folder, read_bytes
+from afkg.graph import parse_turtle
 from afkg.layout import Layout
+from afkg.namespaces import AFKG
 
 MAX_SOURCE_BYTES = MAX_TEXT_BYTES
 """The largest article text ``afkg new`` takes: the same 16 MiB that ``afkg validate`` reads."""
@@ -165,13 +171,6 @@ def _normal(name: str) -> str:
 def shared_countries(layout: Layout) -> dict[str, list[tuple[int, str]]]:
     """The shared entities that are countries (afkg:Country or a subclass), by normalised label:
     (0 for an rdfs:label, 1 for a skos:altLabel; the IRI)."""
-    from rdflib import Graph
-    from rdflib.namespace import RDF, RDFS, SKOS
-    from rdflib.term import Node
-
-    from afkg.graph import parse_turtle
-    from afkg.namespaces import AFKG
-
     ontology = parse_turtle(layout.ontology_file, shown_as=layout.display(layout.ontology_file))
     classes: set[Node] = {AFKG.Country}
     todo: list[Node] = [AFKG.Country]

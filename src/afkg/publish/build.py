@@ -9,16 +9,16 @@ failure at any step leaves the old output folder exactly as it was.
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from afkg.atomic import write_files, write_folder
+from afkg.atomic import replace_folder, write_files, write_folder
 from afkg.errors import InputError
 from afkg.graph import KnowledgeGraph
 from afkg.publish import export, metadata
+from afkg.rdf.context import context_text, load_context
 from afkg.validation.validate import Report, validate
 
 
@@ -56,23 +56,6 @@ _write_folder = write_files
 """Writes the files of a build into its new folder."""
 
 
-def _swap_in(new: Path, out_dir: Path) -> None:
-    """Put the complete folder ``new`` where ``out_dir`` is, keeping the old one until the end."""
-    old = None
-    if out_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old.", dir=out_dir.parent))
-        old.rmdir()
-        os.replace(out_dir, old)
-    try:
-        os.replace(new, out_dir)
-    except OSError:
-        if old is not None:
-            os.replace(old, out_dir)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def build(kg: KnowledgeGraph, out_dir: Path, *, progress: Callable[[str], None] | None = None) -> BuildResult:
     """Validate ``kg``; if it conforms, write the whole export (ontology, shapes, data and
     metadata) in every format, the VoID/DCAT description alone, and the JSON-LD
@@ -85,8 +68,6 @@ def build(kg: KnowledgeGraph, out_dir: Path, *, progress: Callable[[str], None] 
     report = validate(kg)
     if not report.conforms:
         return BuildResult(report=report, files=())
-    from afkg.rdf.context import context_text, load_context
-
     contents: dict[str, bytes] = {}
     for fmt, (_, ext) in export.FORMATS.items():
         note(f"writing afkg.{ext}")
@@ -99,7 +80,8 @@ def build(kg: KnowledgeGraph, out_dir: Path, *, progress: Callable[[str], None] 
     except OSError as exc:
         raise InputError(f"{out_dir}: cannot write ({exc.strerror}); nothing was written") from None
     try:
-        write_folder(new, lambda folder: _write_folder(folder, contents), lambda folder: _swap_in(folder, out_dir))
+        write_folder(new, lambda folder: _write_folder(folder, contents),
+                     lambda folder: replace_folder(folder, out_dir))
     except OSError as exc:
         raise InputError(f"{out_dir}: cannot write ({exc.strerror or exc}); nothing was changed") from None
     return BuildResult(report=report, files=tuple(shown / name for name in contents))

@@ -22,6 +22,7 @@ from itertools import chain
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from afkg.atomic import write_atomic
@@ -30,8 +31,12 @@ from afkg.graph import DATA_GRAPH_IRI, ONTOLOGY_GRAPH_IRI, SHAPES_GRAPH_IRI, Kno
 from afkg.namespaces import bind_prefixes
 from afkg.prefixes import PREFIXES
 from afkg.project import oxigraph_spo
+from afkg.publish import metadata
 from afkg.rdf import formats
 from afkg.rdf.canon import Triple, stable, stable_triples
+from afkg.rdf.context import load_context
+from afkg.rdf.jsonld import to_jsonld
+from afkg.rdf.terms import from_rdflib, to_oxigraph
 from afkg.rdf.turtle import nquads_bytes, ntriples_bytes, to_turtle_bytes, triples_to_turtle_bytes
 
 if TYPE_CHECKING:
@@ -95,8 +100,6 @@ def to_turtle(graph: Graph) -> bytes:
 
 def named_triples(kg: KnowledgeGraph, which: str = "all") -> dict[URIRef, set[Triple]]:
     """The export's graphs by name, as sets of triples with stable blank-node labels."""
-    from afkg.publish import metadata
-
     if which not in GRAPHS:
         raise UsageError(f"unknown graph '{which}' (graphs: {', '.join(GRAPHS)})")
     makers: dict[str, tuple[URIRef, Callable[[], Triples], str]] = {
@@ -163,10 +166,6 @@ def _trig(graphs: dict[URIRef, set[Triple]]) -> bytes:
 
 
 def _rdfxml(graph: Collection[Triple]) -> bytes:
-    import pyoxigraph as ox
-
-    from afkg.rdf.terms import from_rdflib, to_oxigraph
-
     triples = sorted(tuple(from_rdflib(t) for t in triple) for triple in graph)
     used = {str(t.value) for triple in triples for t in triple if t.kind == "uri"}
     prefixes = {p: ns for p, ns in sorted(PREFIXES.items()) if any(u.startswith(ns) for u in used)}
@@ -191,9 +190,6 @@ def export(kg: KnowledgeGraph, fmt: str, graph: str = "all", *,
     if fmt == "nquads":
         return nquads_bytes(graphs)
     if fmt == "jsonld":
-        from afkg.rdf.context import load_context
-        from afkg.rdf.jsonld import to_jsonld
-
         context = load_context(kg.layout.context_file)
         triples = chain.from_iterable(graphs.values())
         return to_jsonld(triples, context, kg.ontology, context_url=context_url, frame=frame)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from afkg.graph import KnowledgeGraph, select_rows
 from afkg.namespaces import DCAT, DCTERMS, PREFIXES, RDF, RES, VOID, XSD, bind_prefixes
 from afkg.project import DATA_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH, oxigraph_spo
+from afkg.rdf.terms import from_rdflib, to_oxigraph
 
 if TYPE_CHECKING:
     from afkg.rdf.terms import RdflibTerm
@@ -138,10 +140,6 @@ def _add_counts(graph: Graph, kg: KnowledgeGraph, entities: int) -> None:
     """The VoID counts of the whole export: ontology, shapes, data and this description,
     counted as the triple dumps hold them (a triple in two graphs counts once), and
     including the count triples themselves."""
-    import pyoxigraph as ox
-
-    from afkg.rdf.terms import from_rdflib, to_oxigraph
-
     draft = ox.NamedNode(_DRAFT_GRAPH)
     store = kg.store
     store.extend(ox.Quad(*oxigraph_spo(to_oxigraph(from_rdflib(t)) for t in triple), draft) for triple in graph)

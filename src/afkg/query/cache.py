@@ -29,7 +29,10 @@ import json
 import os
 import stat
 import sys
+from importlib.machinery import PathFinder
 from typing import Any
+
+from afkg import __version__
 
 try:  # CPython's own SHA-256: hashlib loads OpenSSL first, which costs a cold start milliseconds
     from _sha256 import sha256  # type: ignore[import-not-found]  # Python 3.11
@@ -72,8 +75,6 @@ def _file_stamp(path: str) -> str:
 
 def _package_dir(name: str) -> str:
     """The folder of the installed package ``name``, found without importing it."""
-    from importlib.machinery import PathFinder
-
     spec = PathFinder.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
         return f"{name}:missing"
@@ -84,8 +85,6 @@ def _stamp(source: str, libraries: Libraries) -> bytes:
     """What an entry computed by the module at ``source`` with ``libraries`` depends on, besides its text."""
     found = _stamps.get((source, libraries))
     if found is None:
-        from afkg import __version__
-
         with open(source, "rb") as stream:  # an OSError here means: no cache
             digest = sha256(stream.read()).hexdigest()
         parts = {

@@ -23,10 +23,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from afkg.errors import InputError, UsageError
+from afkg.errors import AfkgError, InputError, SparqlSyntaxError, UsageError
 from afkg.layout import Layout
 from afkg.prefixes import PREFIXES
-from afkg.rdf.terms import XSD, Term
+from afkg.query import cache
+from afkg.query.guard import MAX_QUERY_BYTES, check_query, check_size, check_stored, prechecked
+from afkg.rdf.terms import XSD, Term, to_oxigraph
 from afkg.records import Record
 
 HEADER_KEYS = ("summary", "description", "tags", "params", "federated")
@@ -145,7 +147,7 @@ def expand_iri(value: str, name: str = "resource") -> str:
 
 def check_iri(value: str, what: str = "IRI") -> str:
     """``value`` if oxigraph's IRI parser accepts it as an absolute IRI, else a one-line UsageError."""
-    import pyoxigraph as ox
+    import pyoxigraph as ox  # start-up: pyoxigraph only when an IRI is checked
 
     try:
         ox.NamedNode(value)
@@ -219,7 +221,7 @@ _QUERY_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 def _check_yaml_events(body: str, where: Any) -> None:
     """Refuse anchors, aliases and nesting deeper than MAX_HEADER_DEPTH, from the parser's events
     (before anything is constructed). ``where(line_index)`` gives the file line."""
-    import yaml
+    import yaml  # start-up: yaml only when a header is read, not cached
 
     depth = 0
     for event in yaml.parse(body, Loader=yaml.SafeLoader):
@@ -255,13 +257,11 @@ def _header(path: Path, text: str, stored: bool = False) -> tuple[dict[str, Any]
 
     entry_key = _header_key(body) if stored else None
     if entry_key is not None:
-        from afkg.query import cache
-
         entry = cache.read("headers", entry_key)
         if (entry is not None and set(entry) == {"header"} and isinstance(entry["header"], dict)
                 and cache.plain(entry["header"], MAX_HEADER_DEPTH)):
             return entry["header"], line_numbers[0]
-    import yaml
+    import yaml  # start-up: yaml only when a header is not cached
 
     try:
         _check_yaml_events(body, where)
@@ -275,8 +275,6 @@ def _header(path: Path, text: str, stored: bool = False) -> tuple[dict[str, Any]
     if not isinstance(data, dict):
         raise InputError(f"{path}:{line_numbers[0]}: the header must be a YAML mapping of keys")
     if entry_key is not None:
-        from afkg.query import cache
-
         if cache.plain(data, MAX_HEADER_DEPTH):
             cache.write("headers", entry_key, {"header": data})
     return data, line_numbers[0]
@@ -288,8 +286,6 @@ _YAML = (("yaml", (("__init__.py",), ("constructor.py",), ("resolver.py",), ("sc
 
 def _header_key(body: str) -> str | None:
     """The cache key of a header's YAML ``body``, or None when there is no cache."""
-    from afkg.query import cache
-
     try:
         return cache.key(body, source=__file__, libraries=_YAML, extra=[MAX_HEADER_BYTES, MAX_HEADER_DEPTH])
     except (OSError, ValueError):
@@ -306,9 +302,6 @@ def _line_of(text: str, needle: str, default: int) -> int:
 def _inspect(path: Path, text: str, stored: bool = False) -> Any:
     """The guard's view of the query in ``text``: its kind and SERVICE clauses (see :mod:`afkg.query.guard`).
     With ``stored``, the text is a stored query's, and a remembered verdict may answer."""
-    from afkg.errors import SparqlSyntaxError
-    from afkg.query.guard import check_query, check_stored
-
     try:
         return (check_stored if stored else check_query)(text, str(path))
     except SparqlSyntaxError as exc:
@@ -317,8 +310,6 @@ def _inspect(path: Path, text: str, stored: bool = False) -> Any:
 
 def read_query_bytes(data: bytes, source: str) -> str:
     """A query text from raw bytes: at most MAX_QUERY_BYTES, valid UTF-8, else an InputError."""
-    from afkg.query.guard import MAX_QUERY_BYTES
-
     if len(data) > MAX_QUERY_BYTES:
         raise InputError(f"{source}: larger than {MAX_QUERY_BYTES} bytes; refused")
     try:
@@ -331,8 +322,6 @@ def read_query_bytes(data: bytes, source: str) -> str:
 
 def read_query_file(path: Path) -> str:
     """Read a query file, refusing anything larger than MAX_QUERY_BYTES without reading it all."""
-    from afkg.query.guard import MAX_QUERY_BYTES
-
     try:
         with open(path, "rb") as stream:
             data = stream.read(MAX_QUERY_BYTES + 1)
@@ -458,7 +447,7 @@ class Catalogue:
         except OSError:
             exists = False
         if not exists:
-            import difflib  # only to suggest names for one that is not there: a run need not pay for it
+            import difflib  # start-up: difflib only to suggest names for one that is not there
 
             close = difflib.get_close_matches(name, self.names(), n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else "; see 'afkg query list'"
@@ -477,11 +466,9 @@ def syntax_problem(query: StoredQuery) -> str | None:
     prepares it too, on an empty store, with a sample value for every parameter and
     every SERVICE clause emptied, so both engines are known to accept it and nothing is sent.
     """
-    import pyoxigraph as ox
+    import pyoxigraph as ox  # start-up: pyoxigraph only when a query is linted
 
-    from afkg.errors import AfkgError
-    from afkg.query.engines import oxigraph_syntax_position
-    from afkg.rdf.terms import to_oxigraph
+    from afkg.query.engines import oxigraph_syntax_position  # start-up: the engines only when a query is linted
 
     try:
         info = _inspect(query.path, query.text)
@@ -532,8 +519,6 @@ def lint(catalogue: Catalogue) -> list[str]:
 
 def federation_problem(query: StoredQuery) -> str | None:
     """Why a query's SERVICE use does not fit its header, or None."""
-    from afkg.errors import AfkgError
-
     try:
         clauses = _inspect(query.path, query.text).services
     except AfkgError as exc:
@@ -561,17 +546,15 @@ def execute(query: StoredQuery, engine: Any, given: dict[str, str] | None = None
     reported as ``name``. With ``max_rows``, at most that many rows (or triples) are
     kept and the result says it was ``truncated``.
     """
-    from afkg.errors import SparqlSyntaxError
-    from afkg.query.guard import prechecked
-    from afkg.query.names import resolve
-    from afkg.query.results import SelectResult
+    from afkg.query.names import resolve  # cycle: afkg.query.names imports this module
+    from afkg.query.results import SelectResult  # start-up: 'query list' does not load the results
 
     bindings = query.bind(resolve(query, given or {}, engine))
     info = _inspect(query.path, query.text, query.stored)
     text = info.text
     try:
         if info.services:
-            from afkg.query.federation import Federation
+            from afkg.query.federation import Federation  # start-up: the federation only for a query with SERVICE
 
             text = (federation or Federation.default()).resolve(text, engine, bindings, max_rows=max_rows)
             result = engine.run(text, bindings, max_rows=max_rows)
@@ -595,8 +578,6 @@ def execute(query: StoredQuery, engine: Any, given: dict[str, str] | None = None
 
 def from_text(text: str, name: str = "query") -> StoredQuery:
     """An ad-hoc query: parsed like a stored one when it has a ``#+`` header, else with no parameters."""
-    from afkg.query.guard import check_size
-
     check_size(text, name)
     if any(line.startswith("#+") for line in text.splitlines()):
         return parse_query(text, Path(name))

@@ -16,18 +16,21 @@ solutions after that many rows and marks the result ``truncated``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from afkg.errors import AfkgError, QueryError, SparqlSyntaxError, UsageError
 from afkg.layout import Layout
 from afkg.prefixes import PREFIXES
+from afkg.query.guard import _walk, check_query, deep_recursion, disable_rdflib_network, prechecked_info
 from afkg.query.results import AskResult, GraphResult, Result, SelectResult
 from afkg.rdf.loader import load_file
 from afkg.rdf.terms import Term, from_oxigraph, from_rdflib, to_oxigraph, to_rdflib
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
+
+    from afkg.query.guard import QueryInfo
 
 ENGINES = ("oxigraph", "rdflib")
 """Engine names, the default first."""
@@ -53,22 +56,22 @@ class SparqlStore(Protocol):
         ...
 
 
-def _local_only(text: str, *, prepared: bool = False) -> Any:
+def _local_only(text: str, *, prepared: bool = False) -> QueryInfo:
     """The guard's view of ``text``, refusing any SERVICE clause: engines answer from the local graph only.
 
     The view of a caller that has just checked this very text (:func:`afkg.query.guard.prechecked`) is
     taken as it is, unless ``prepared`` asks for rdflib's prepared query, which only the full check gives.
     """
-    from afkg.errors import UsageError
-    from afkg.query.guard import check_query, prechecked_info
-
     info = prechecked_info(text)
     if info is None or (prepared and info.prepared is None):
         info = check_query(text)
     if info.services:
-        raise UsageError(f"SERVICE <{info.services[0].endpoint}> reached an engine; engines never call a "
-                         "service (afkg's federation does, for allow-listed endpoints); nothing was sent")
+        raise UsageError(_SERVICE_REACHED.format(endpoint=info.services[0].endpoint))
     return info
+
+
+_SERVICE_REACHED = ("SERVICE <{endpoint}> reached an engine; engines never call a service (afkg's federation "
+                    "does, for allow-listed endpoints); nothing was sent")
 
 
 def oxigraph_syntax_position(error: SyntaxError) -> tuple[int, int, str]:
@@ -132,7 +135,7 @@ class OxigraphEngine:
         """The store given to the engine (a pyoxigraph store, or a view of one), else one loaded on
         first use from the project's files."""
         if self._store is None:
-            import pyoxigraph as ox
+            import pyoxigraph as ox  # start-up: pyoxigraph only in the child that runs a query
 
             store = ox.Store()
             for path in [self.layout.ontology_file, *self.layout.data_files()]:
@@ -141,22 +144,34 @@ class OxigraphEngine:
             self._store = store
         return self._store
 
+    def evaluate(self, info: QueryInfo, bindings: Mapping[str, Term] | None = None
+                 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """The one place the engine asks its store: the query the guard has read as ``info`` (which
+        must call no service), each ``?_name`` bound to ``bindings[name]``, answered as pyoxigraph
+        answers (solutions and triples are read lazily). A syntax error is a SparqlSyntaxError; any
+        other failure is raised as pyoxigraph raises it, while the query runs or while it is read."""
+        import pyoxigraph as ox  # start-up: pyoxigraph only in the child that runs a query
+
+        if info.services:
+            raise UsageError(_SERVICE_REACHED.format(endpoint=info.services[0].endpoint))
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(f"_{name}"): to_oxigraph(term) for name, term in (bindings or {}).items()}
+        try:
+            return self.store.query(info.text, prefixes=PREFIXES, substitutions=substitutions)
+        except SyntaxError as exc:
+            raise SparqlSyntaxError(*oxigraph_syntax_position(exc)) from None
+
     def run(self, text: str, bindings: dict[str, Term], *, max_rows: int | None = None) -> Result:
-        import pyoxigraph as ox
+        import pyoxigraph as ox  # start-up: pyoxigraph only in the child that runs a query
 
         info = _local_only(text)
-        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-            ox.Variable(f"_{name}"): to_oxigraph(term) for name, term in bindings.items()}
-        store = self.store
         try:
-            answer = store.query(info.text, prefixes=PREFIXES, substitutions=substitutions)
+            answer = self.evaluate(info, bindings)
             if isinstance(answer, ox.QueryBoolean):
                 return AskResult(bool(answer))
             if isinstance(answer, ox.QuerySolutions):
                 return _select([v.value for v in answer.variables], answer, from_oxigraph, max_rows)
             return _graph(((t.subject, t.predicate, t.object) for t in answer), from_oxigraph, max_rows)
-        except SyntaxError as exc:
-            raise SparqlSyntaxError(*oxigraph_syntax_position(exc)) from None
         except MemoryError:
             raise QueryError("query failed (oxigraph): out of memory") from None
         except (RuntimeError, ValueError, OSError) as exc:
@@ -171,7 +186,7 @@ def _order_key(value: Any) -> tuple[int, Any]:
     then blank nodes, IRIs and literals. An expression that fails (``STR(?unbound)``) counts as
     unbound, as oxigraph counts it. rdflib's own key gives None for a failure, which no tuple can be
     compared with: sorting then stopped with a TypeError."""
-    from rdflib.term import BNode, Literal, URIRef
+    from rdflib.term import BNode, Literal, URIRef  # start-up: rdflib only when the rdflib engine runs
 
     if isinstance(value, BNode):
         return (1, value)
@@ -184,7 +199,7 @@ def _order_key(value: Any) -> tuple[int, Any]:
 
 def _total_rdflib_order() -> None:
     """Make rdflib's ORDER BY sort rows whose key is unbound or an error (first, like oxigraph)."""
-    import rdflib.plugins.sparql.evaluate as evaluate
+    import rdflib.plugins.sparql.evaluate as evaluate  # start-up: rdflib's SPARQL only when the rdflib engine runs
 
     evaluate._val = _order_key  # type: ignore[assignment]  # rdflib types _val for terms; it also gets errors
 
@@ -203,14 +218,12 @@ class RdflibEngine:
     def graph(self) -> Any:
         """The merged graph, loaded on first use."""
         if self._graph is None:
-            from afkg.graph import load
+            from afkg.graph import load  # start-up: rdflib only when the rdflib engine runs
 
             self._graph = load(self.layout).merged
         return self._graph
 
     def run(self, text: str, bindings: dict[str, Term], *, max_rows: int | None = None) -> Result:
-        from afkg.query.guard import _walk, deep_recursion, disable_rdflib_network
-
         info = _local_only(text, prepared=True)
         prepared = info.prepared
         if any(node.name == "ServiceGraphPattern" for node in _walk(prepared.algebra)):
@@ -242,8 +255,8 @@ def get_engine(name: str, layout: Layout, *, endpoint: str | None = None, timeou
     """The engine called ``name`` over the project ``layout``; with ``endpoint``, a remote
     SPARQL endpoint instead (credentials from ``$AFKG_STORE_TOKEN``)."""
     if endpoint is not None:
-        from afkg.http_client import Credentials
-        from afkg.query.remote import RemoteEngine
+        from afkg.http_client import Credentials  # start-up: httpx only for a remote endpoint
+        from afkg.query.remote import RemoteEngine  # start-up: httpx only for a remote endpoint
 
         if timeout is not None:
             return RemoteEngine(endpoint, credentials=Credentials.from_options(None), timeout=timeout)
@@ -252,6 +265,4 @@ def get_engine(name: str, layout: Layout, *, endpoint: str | None = None, timeou
         return OxigraphEngine(layout)
     if name == "rdflib":
         return RdflibEngine(layout)
-    from afkg.errors import UsageError
-
     raise UsageError(f"unknown engine '{name}' (engines: {', '.join(ENGINES)})")

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from afkg.errors import NetworkError, QueryError, UsageError
+from afkg.http_client import HttpClient, host_of
+from afkg.http_client import check_url as check
 from afkg.query.guard import ServiceClause, Token, check_query, check_variable_name, tokens
 from afkg.query.results import SelectResult
 from afkg.rdf.sparql_terms import values_cell
@@ -187,8 +189,6 @@ class Federation:
         def check_url(value: str, option: str) -> str:
             # httpx (through afkg's client) is imported only when there is a URL to check:
             # a local query with no --allow-service or $AFKG_ALLOWED_SERVICES does not pay for it
-            from afkg.http_client import check_url as check
-
             return check(value, option)
 
         allowed = {WIKIDATA_SPARQL}
@@ -264,8 +264,6 @@ class Federation:
         return final.text
 
     def _ask(self, clause: ServiceClause, query: str, max_rows: int) -> str:
-        from afkg.http_client import HttpClient, host_of
-
         endpoint = self.redirects.get(clause.endpoint, clause.endpoint)
         client = self.client or HttpClient()
         try:

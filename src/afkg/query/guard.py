@@ -31,8 +31,10 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
-from afkg.errors import SparqlSyntaxError, UsageError
+from afkg.errors import InputError, QueryError, SparqlSyntaxError, UsageError
 from afkg.prefixes import PREFIXES
+from afkg.query import cache
+from afkg.rdf.terms import shorten
 from afkg.records import Record
 from afkg.recursion import deep_recursion
 
@@ -188,7 +190,7 @@ def _is_service_word(word: str) -> bool:
 
 def _walk(node: Any) -> Iterator[Any]:
     """Every CompValue in an rdflib algebra, without recursion."""
-    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.plugins.sparql.parserutils import CompValue  # start-up: rdflib's SPARQL only when a query is checked
 
     stack = [node]
     seen: set[int] = set()
@@ -223,7 +225,7 @@ def _oxigraph_syntax_error(text: str) -> SparqlSyntaxError | None:
     """
     if may_name_service(text):
         return None
-    import pyoxigraph as ox
+    import pyoxigraph as ox  # start-up: pyoxigraph only when a query is checked
 
     try:
         ox.Store().query(text, prefixes=PREFIXES)
@@ -301,10 +303,10 @@ def inspect(text: str, source: str = "query") -> QueryInfo:
 @functools.lru_cache(maxsize=256)
 def _inspect(text: str, source: str) -> QueryInfo:
     expanded = _expanded(text, source)
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql import prepareQuery
-    from rdflib.plugins.sparql.parser import parseUpdate
-    from rdflib.term import URIRef, Variable
+    from pyparsing import ParseException  # start-up: only when a query is checked, not cached
+    from rdflib.plugins.sparql import prepareQuery  # start-up: rdflib's SPARQL grammar only when a query is checked
+    from rdflib.plugins.sparql.parser import parseUpdate  # start-up: see prepareQuery
+    from rdflib.term import URIRef, Variable  # start-up: see prepareQuery
 
     with deep_recursion():
         try:
@@ -409,8 +411,6 @@ def _check_stored(text: str, source: str) -> QueryInfo:
             match.lastgroup == "word" and match.group().upper() in _REFUSED_WORDS
             for match in _TOKEN.finditer(expanded)):  # the words of tokens(expanded)
         return check_query(text, source)
-    from afkg.query import cache
-
     try:
         entry_key = verdict_key(text)
     except (OSError, ValueError):  # the guard's own source cannot be read: no cache, the full check
@@ -426,8 +426,6 @@ def _check_stored(text: str, source: str) -> QueryInfo:
 
 def verdict_key(text: str) -> str:
     """The key of the cached verdict on the stored query ``text`` (see :mod:`afkg.query.cache`)."""
-    from afkg.query import cache
-
     return cache.key(text, source=__file__, libraries=_GRAMMAR, extra=sorted(PREFIXES.items()))
 
 
@@ -477,7 +475,7 @@ def shape_sparql_problem(text: str, prefixes: dict[str, str] | None = None) -> s
 
 @functools.lru_cache(maxsize=256)
 def _shape_sparql_verdict(text: str, prefix_items: tuple[tuple[str, str], ...]) -> str | None:
-    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql import prepareQuery  # start-up: rdflib's SPARQL grammar only when shapes are checked
 
     prefixes = dict(prefix_items)
 
@@ -506,16 +504,14 @@ def _shape_sparql_verdict(text: str, prefix_items: tuple[tuple[str, str], ...]) 
 
 
 def _refuse_rdflib_service(ctx: Any, part: Any) -> Any:
-    from afkg.errors import QueryError
-
     raise QueryError("rdflib tried to call a SERVICE itself; refused (nothing was sent)")
 
 
 def disable_rdflib_network() -> None:
     """Make rdflib unable to reach the network while evaluating SPARQL (in queries, and in the
     SHACL-SPARQL pySHACL runs): its SERVICE evaluation refuses, and FROM never loads a graph."""
-    import rdflib.plugins.sparql as sparql
-    import rdflib.plugins.sparql.evaluate as evaluate
+    import rdflib.plugins.sparql as sparql  # start-up: rdflib's SPARQL only when it will run
+    import rdflib.plugins.sparql.evaluate as evaluate  # start-up: see above
 
     sparql.SPARQL_LOAD_GRAPHS = False
     evaluate.evalServiceQuery = _refuse_rdflib_service
@@ -523,8 +519,6 @@ def disable_rdflib_network() -> None:
 
 def check_variable_name(name: str) -> str:
     """``name`` if it is a plain SPARQL variable name (letters, digits, underscore), else a UsageError."""
-    from afkg.errors import UsageError
-
     if not isinstance(name, str) or not re.match(_VARNAME, name):
         raise UsageError(f"bad variable name {name!r}")
     return name
@@ -539,10 +533,8 @@ def check_shapes(shapes: Any, source: str = "shapes") -> None:
 
     Prefixes come from the graph's ``sh:declare`` entries and its own namespace bindings.
     """
-    from rdflib import BNode, URIRef
+    from rdflib import BNode, URIRef  # start-up: rdflib only when shapes are checked
 
-    from afkg.errors import InputError
-    from afkg.rdf.terms import shorten
 
     sh = {name: URIRef(_SH + name) for name in ("select", "ask", "construct", "update", "declare", "prefix",
                                                  "namespace", "sparql", "property", "rule")}

@@ -59,7 +59,7 @@ def describe_exit(status: int | None, log: bytes, memory: int | None, what: str 
     panics prints ``thread … panicked at …:`` and its message, then aborts (pyoxigraph is
     built to abort on a panic). Both end by SIGABRT, so the log is what tells them apart.
     """
-    import signal  # here, when a child failed, not with the module: it builds its enums on import
+    import signal  # start-up: signal builds its enums on import; only a child that failed needs it
 
     text = log[:ENGINE_LOG_BYTES].decode("utf-8", "replace")
     if "memory allocation of" in text and "failed" in text or "MemoryError" in text:
@@ -164,7 +164,7 @@ def _encode(outcome: tuple) -> bytes:
     needs no import; else by pickle (an error's class, any other value)."""
     if _plain(outcome):
         return _MARSHAL + marshal.dumps(outcome)
-    import pickle  # here: a plain answer, the usual one, has no use for it (its import costs start-up time)
+    import pickle  # start-up: a plain answer, the usual one, has no use for pickle
 
     return _PICKLE + pickle.dumps(outcome)
 
@@ -176,7 +176,7 @@ def _decode(data: bytes) -> Any:
         return marshal.loads(body)
     if kind != _PICKLE:
         raise ValueError("no answer")
-    import pickle  # here: see _encode
+    import pickle  # start-up: see _encode
 
     return pickle.loads(body)
 
@@ -211,7 +211,7 @@ def _scratch_file() -> int:
             return os.memfd_create("afkg-engine", os.MFD_CLOEXEC)
         except OSError:
             pass
-    import tempfile
+    import tempfile  # start-up: tempfile only where there is no memfd_create
 
     with tempfile.TemporaryFile(prefix="afkg-engine-") as handle:
         return os.dup(handle.fileno())
@@ -243,7 +243,7 @@ def _run_in_child(function: Callable[[], T], timeout: float, memory: int | None,
     finally:
         os.close(read)
         if not finished:
-            import signal  # here: only a child that overran its time is killed (see describe_exit)
+            import signal  # start-up: only a child that overran its time is killed
 
             try:
                 os.kill(pid, signal.SIGKILL)

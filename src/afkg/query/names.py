@@ -27,6 +27,10 @@ from typing import TYPE_CHECKING, Any
 
 from afkg.errors import UsageError
 from afkg.prefixes import PREFIXES
+from afkg.query.catalogue import expand_iri
+from afkg.query.guard import check_stored, prechecked
+from afkg.query.results import AskResult
+from afkg.rdf.terms import Term
 
 if TYPE_CHECKING:
     from afkg.query.catalogue import Param, StoredQuery
@@ -144,8 +148,6 @@ def _enum_value(param: Param, value: str) -> str:
 
 def _expanded(value: str, name: str) -> str | None:
     """The IRI ``value`` stands for, or None when it is no IRI (a label, a bad value)."""
-    from afkg.query.catalogue import expand_iri
-
     try:
         return expand_iri(value.strip(), name)
     except UsageError:
@@ -153,10 +155,6 @@ def _expanded(value: str, name: str) -> str | None:
 
 
 def _known(engine: Any, iri: str) -> bool:
-    from afkg.query.guard import check_stored, prechecked
-    from afkg.query.results import AskResult
-    from afkg.rdf.terms import Term
-
     info = check_stored(KNOWN, "parameter check")
     with prechecked(info):
         answer = engine.run(info.text, {"name": Term.uri(iri)})
@@ -165,8 +163,6 @@ def _known(engine: Any, iri: str) -> bool:
 
 def _candidates(engine: Any) -> dict[str, list[str]]:
     """IRI -> its labels, for every IRI the graph describes (at most MAX_CANDIDATES rows)."""
-    from afkg.query.guard import check_stored, prechecked
-
     info = check_stored(CANDIDATES, "parameter check")
     with prechecked(info):
         answer = engine.run(info.text, {}, max_rows=MAX_CANDIDATES)
@@ -201,7 +197,7 @@ def _match(value: str, expanded: str | None, candidates: dict[str, list[str]]) -
 
 def _suggest(value: str, expanded: str | None, candidates: dict[str, list[str]]) -> list[str]:
     """The IRIs whose label or last segment is closest to ``value`` (at most MAX_SUGGESTIONS)."""
-    import difflib
+    import difflib  # start-up: difflib only to suggest a name
 
     wanted = fold(last_segment(expanded) if expanded is not None else value)
     names: dict[str, set[str]] = {}

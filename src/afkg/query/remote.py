@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import httpx
+import pyoxigraph as ox
 
 from afkg.errors import NetworkError, QueryError, SparqlSyntaxError, UsageError
 from afkg.http_client import (
@@ -38,10 +39,12 @@ from afkg.http_client import (
     shown,
 )
 from afkg.prefixes import PREFIXES
+from afkg.query.engines import oxigraph_syntax_position
+from afkg.query.federation import service_clauses
 from afkg.query.results import AskResult, GraphResult, Result, SelectResult
 from afkg.rdf.formats import accepted_types, get
 from afkg.rdf.sparql_terms import sparql_term
-from afkg.rdf.terms import Term
+from afkg.rdf.terms import Term, from_oxigraph
 
 DATA_GRAPH = "https://w3id.org/afkg/graph/data"
 ONTOLOGY_GRAPH = "https://w3id.org/afkg/graph/ontology"
@@ -158,10 +161,6 @@ def remote_text(text: str, bindings: dict[str, Term]) -> str:
 
 def _check_locally(text: str) -> None:
     """Raise SparqlSyntaxError unless ``text`` parses as a query (an update does not) with afkg's prefixes."""
-    import pyoxigraph as ox
-
-    from afkg.query.engines import oxigraph_syntax_position
-
     try:
         ox.Store().query(text, prefixes=PREFIXES)
     except SyntaxError as exc:
@@ -169,8 +168,6 @@ def _check_locally(text: str) -> None:
     except (RuntimeError, ValueError, OSError):
         pass  # it parsed; evaluating it on an empty store is not the point
     if "service" in text.lower():
-        from afkg.query.federation import service_clauses
-
         clauses = service_clauses(text)
         if clauses:
             raise UsageError(f"SERVICE <{clauses[0].endpoint}> is answered by afkg's federation, "
@@ -241,10 +238,6 @@ def parse_ask(body: Any, where: str) -> bool:
 
 def parse_graph(body: bytes, content_type: str, where: str, max_rows: int) -> GraphResult:
     """A GraphResult from N-Triples or Turtle; triples beyond ``max_rows`` are dropped."""
-    import pyoxigraph as ox
-
-    from afkg.rdf.terms import from_oxigraph
-
     media = content_type.split(";", 1)[0].strip().lower()
     formats = {media_type: get(name).pyoxigraph() for name in _GRAPH_FORMATS
                for media_type in (get(name).media_type, *get(name).generic)}

@@ -26,7 +26,7 @@ from typing import Any, cast
 from afkg.errors import UsageError
 from afkg.prefixes import PREFIXES
 from afkg.rdf.formats import CLI_GRAPH, CLI_RESULTS
-from afkg.rdf.terms import XSD, Term, to_rdflib
+from afkg.rdf.terms import XSD, Term, oxigraph_predicate, oxigraph_subject, to_oxigraph, to_rdflib
 
 
 @functools.cache
@@ -188,7 +188,7 @@ def _select_xml(result: SelectResult) -> str:
 
 
 def _select_csv(result: SelectResult) -> str:
-    import csv  # here, not at the top: only CSV output needs it (a cold start pays for every import)
+    import csv  # start-up: csv only for CSV output
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -240,16 +240,15 @@ def _ask(result: AskResult, fmt: str) -> str:
 # --- CONSTRUCT / DESCRIBE ------------------------------------------------------------
 
 def _graph(result: GraphResult, fmt: str, context: dict[str, Any] | None) -> str:
-    import pyoxigraph as ox
+    import pyoxigraph as ox  # start-up: pyoxigraph only for a graph result
 
-    from afkg.rdf.terms import oxigraph_predicate, oxigraph_subject, to_oxigraph
 
     triples = [ox.Triple(oxigraph_subject(to_oxigraph(s)), oxigraph_predicate(to_oxigraph(p)), to_oxigraph(o))
                for s, p, o in result.triples]
     if fmt == "ntriples":
         return "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in result.triples)
     if fmt == "jsonld":
-        from afkg.rdf.jsonld import to_jsonld
+        from afkg.rdf.jsonld import to_jsonld  # start-up: pyld only for JSON-LD output
 
         rdflib_triples = [(to_rdflib(s), to_rdflib(p), to_rdflib(o)) for s, p, o in result.triples]
         context = context or {"@context": dict(sorted(PREFIXES.items()))}

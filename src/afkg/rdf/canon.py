@@ -37,9 +37,11 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal
+from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from afkg.errors import InputError
+from afkg.namespaces import bind_prefixes
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -166,7 +168,6 @@ Triple = tuple[Node, Node, Node]
 def stable(graph: Triples, label_prefix: str = "") -> Graph:
     """A copy of ``graph`` (a Graph or a collection of triples) whose blank nodes are labelled
     from their content (and ``label_prefix``), so the same graph always gets the same labels."""
-    from afkg.namespaces import bind_prefixes
 
     copy = Graph()
     bind_prefixes(copy)
@@ -193,8 +194,6 @@ def stable_triples(graph: Triples, label_prefix: str = "") -> set[Triple]:
         raise InputError(f"{count} blank nodes, some of which nothing tells apart (a ring of identical nodes); "
                          f"at most {MAX_SYMMETRIC_BLANK_NODES} such can be given stable labels "
                          f"(name some of them with IRIs)")
-    from rdflib.compare import to_canonical_graph
-
     source = graph if isinstance(graph, Graph) else _as_graph(graph)
     return _relabelled(to_canonical_graph(source), lambda node: f"{label_prefix}c{node}")
 

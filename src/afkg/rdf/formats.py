@@ -58,7 +58,7 @@ class Format:
 
     def pyoxigraph(self) -> Any:
         """The ``pyoxigraph.RdfFormat`` or ``QueryResultsFormat`` (imports pyoxigraph)."""
-        import pyoxigraph as ox
+        import pyoxigraph as ox  # start-up: pyoxigraph only when a format is used
 
         return getattr(ox.QueryResultsFormat if self.kind == "results" else ox.RdfFormat, self.oxigraph)
 

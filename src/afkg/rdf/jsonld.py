@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from pyld import jsonld
+from pyld.jsonld import JsonLdError
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -89,14 +91,10 @@ def rdf_dataset(triples: Iterable[tuple[Node, Node, Node]]) -> dict[str, list[di
 
 
 def _expanded(dataset: dict[str, Any], loader: Any) -> list[dict[str, Any]]:
-    from pyld import jsonld
-
     return jsonld.from_rdf(dataset, {"documentLoader": loader})
 
 
 def _run(step: str, function: Any, *args: Any) -> Any:
-    from pyld.jsonld import JsonLdError
-
     try:
         return function(*args)
     except JsonLdError as exc:
@@ -145,8 +143,6 @@ def jsonld_document(expanded: list[dict[str, Any]], context: dict[str, Any], ont
     """Expanded JSON-LD compacted, or framed by ``frame``, as indented UTF-8 JSON
     (``expand_again``: pyld expands the input once more before compacting it, as it must when the
     input came from pyld's own N-Quads parser rather than from :func:`rdf_dataset`)."""
-    from pyld import jsonld
-
     options: dict[str, Any] = {"documentLoader": loader}
     if frame is None:
         # from_rdf's output is already expanded: expanding it again only costs time

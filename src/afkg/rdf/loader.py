@@ -25,7 +25,10 @@ if TYPE_CHECKING:
 TOO_LARGE = "a token (a literal or IRI) is too large to parse"
 """What a MemoryError of oxigraph's parser says by default."""
 
-_POSITION = re.compile(r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ")
+_POSITION = re.compile(r"^Parser error (?:at line \d+ (?:column \d+|between columns \d+ and \d+)"
+                       r"|between line \d+ column \d+ and line \d+ column \d+): ")
+"""The place as pyoxigraph words it before the reason ("Parser error at line 1 between columns 1 and 6: "):
+left out, since the message starts with the file, line and column."""
 
 
 def cannot_parse(exc: Exception) -> str:
@@ -72,7 +75,7 @@ def read_turtle(path: Path, shown_as: str) -> bytes:
 def parse_file(path: Path, shown_as: str) -> list[ox.Triple]:
     """The triples of one Turtle file, as written; an InputError names the file, line and column
     (a byte that is not UTF-8 by :func:`afkg.files.decode_utf8`)."""
-    import pyoxigraph as ox
+    import pyoxigraph as ox  # start-up: pyoxigraph only in the child that loads a file
 
     data = read_turtle(path, shown_as)
     decode_utf8(data, shown_as)
@@ -87,7 +90,7 @@ def load_file(store: ox.Store, path: Path, shown_as: str, *, graph: str | None =
     """Load the Turtle file ``path`` into ``store``: into the named graph ``graph`` (else the default
     graph), relative IRIs against the file's IRI unless ``base`` is false, by oxigraph's bulk loader
     with ``bulk``; failures are mapped by :func:`turtle_errors`."""
-    import pyoxigraph as ox
+    import pyoxigraph as ox  # start-up: pyoxigraph only in the child that loads a file
 
     data = read_turtle(path, shown_as)
     target = ox.NamedNode(graph) if graph is not None else ox.DefaultGraph()

@@ -1,7 +1,8 @@
 """RDF terms in one engine-neutral form, and their conversions to and from the engines' own terms.
 
 Engines, results and federation all speak :class:`Term`; this module imports
-neither engine at load time, so each engine pays only for its own imports.
+neither engine at load time: each conversion imports its engine (pyoxigraph, rdflib)
+inside its function, so each engine pays only for its own imports.
 
 A :class:`Term` holds integers and decimals in canonical form. Where the terms must keep their
 lexical forms as written, :func:`rdflib_to_oxigraph` and :func:`oxigraph_to_rdflib` convert between
@@ -49,7 +50,7 @@ def canonical_lexical(value: str, datatype: str | None) -> str:
         plain = _plain_decimal(value.strip())
         if plain is not None:
             return plain
-        from decimal import Decimal, InvalidOperation  # here, not at the top: only unusual decimals need it
+        from decimal import Decimal, InvalidOperation  # start-up: only unusual decimals need decimal
 
         try:
             number = Decimal(value.strip())

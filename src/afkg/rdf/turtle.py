@@ -147,7 +147,7 @@ def rdflib_turtle_bytes(graph: Graph) -> bytes:
 def to_turtle_bytes(graph: Graph) -> bytes:
     """``graph`` as Turtle (UTF-8), nesting bounded: the bytes of
     :func:`rdflib_turtle_bytes`, written by :mod:`afkg.rdf.turtle_writer`."""
-    from afkg.rdf.turtle_writer import graph_turtle
+    from afkg.rdf.turtle_writer import graph_turtle  # cycle: afkg.rdf.turtle_writer imports this module
 
     written = graph_turtle(graph)
     return written if written is not None else rdflib_turtle_bytes(graph)
@@ -158,7 +158,7 @@ def triples_to_turtle_bytes(triples: Collection[tuple[Node, Node, Node]],
     """Turtle (UTF-8) of ``triples`` (no duplicates, blank nodes already labelled) with the
     prefixes of ``namespaces`` (default: those of every graph afkg writes), without building
     a Graph: the bytes :func:`to_turtle_bytes` writes for a Graph holding them."""
-    from afkg.rdf.turtle_writer import Unsupported, export_namespaces, triples_turtle
+    from afkg.rdf.turtle_writer import Unsupported, export_namespaces, triples_turtle  # cycle: see to_turtle_bytes
 
     try:
         return triples_turtle(triples, namespaces)

@@ -45,6 +45,7 @@ from rdflib.namespace import ALLOWED_NAME_CHARS, NAME_CATEGORIES, OWL, RDF, RDFS
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
+from afkg.namespaces import bind_prefixes
 from afkg.rdf.turtle import labelled_for_depth, list_heads
 
 Term = URIRef | BNode | Literal
@@ -71,8 +72,6 @@ class Unsupported(Exception):
 @cache
 def export_namespaces() -> dict[str, str]:
     """Prefix -> namespace of the graphs afkg writes: rdflib's defaults and :data:`PREFIXES`."""
-    from afkg.namespaces import bind_prefixes
-
     graph = Graph()
     bind_prefixes(graph)
     return {prefix: str(namespace) for prefix, namespace in graph.namespaces()}

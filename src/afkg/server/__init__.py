@@ -18,6 +18,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from afkg.server.application import create_app
+from afkg.server.config import ServerConfig
+
 if TYPE_CHECKING:
     from afkg.server.application import create_app
     from afkg.server.config import ServerConfig
@@ -33,18 +36,11 @@ def __getattr__(name: str) -> Any:
     own modules, and needs neither starlette nor uvicorn)."""
     global _app
     if name == "create_app":
-        from afkg.server.application import create_app
-
         return create_app
     if name == "ServerConfig":
-        from afkg.server.config import ServerConfig
-
         return ServerConfig
     if name == "app":
         if _app is None:
-            from afkg.server.application import create_app
-            from afkg.server.config import ServerConfig
-
             _app = create_app(ServerConfig())
         return _app
     raise AttributeError(f"module 'afkg.server' has no attribute {name!r}")

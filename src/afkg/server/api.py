@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from afkg.errors import UsageError
+from afkg.query.catalogue import Catalogue
 from afkg.rdf import formats
 from afkg.server.negotiation import GRAPH, TABULAR, choose, from_name, media_type
 from afkg.server.responses import answer_response, error, run
@@ -83,8 +84,6 @@ async def run_query(request: Request) -> Response:
     service = request.app.state.service
     name, fmt = _split(request.path_params["name"], service.queries)
     if name not in service.queries:
-        from afkg.query.catalogue import Catalogue
-
         try:
             Catalogue(service.layout).get(name)
             message = f"no stored query named '{name}'"

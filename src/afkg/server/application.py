@@ -9,14 +9,16 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Scope
 
 from afkg.server import api, openapi, protocol
+from afkg.server import pages as site_pages
 from afkg.server.access_log import AccessLog
-from afkg.server.config import ServerConfig
+from afkg.server.config import ServerConfig, host_name
 from afkg.server.responses import BodyBudget, error
 from afkg.server.service import Service
 
@@ -63,15 +65,11 @@ class HostCheck:
     anything uses it."""
 
     def __init__(self, app: Any, allowed: tuple[str, ...] = ()) -> None:
-        from afkg.server.config import host_name
-
         self.app = app
         self.allowed = {host for host in map(host_name, allowed) if host is not None}
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "http":
-            from afkg.server.config import host_name
-
             values = [v for k, v in scope.get("headers") or [] if k == b"host"]
             if len(values) > 1:
                 await error(400, "the request has more than one Host header")(scope, receive, send)
@@ -156,8 +154,6 @@ def create_app(config: ServerConfig | None = None, *, service: Service | None = 
     middleware = [Middleware(AccessLog, log_format=config.log_format, stream=log_stream),
                   Middleware(HostCheck, allowed=config.allowed_hosts)]
     if config.cors:
-        from starlette.middleware.cors import CORSMiddleware
-
         middleware.append(Middleware(
             CORSMiddleware, allow_origins=list(config.cors), allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
             allow_headers=["Accept", "Content-Type"], expose_headers=["Link", "X-Afkg-Truncated", "Vary"],
@@ -165,8 +161,6 @@ def create_app(config: ServerConfig | None = None, *, service: Service | None = 
     middleware.append(Middleware(SparqlFirst))
     extra = list(extra_routes or [])
     if pages:
-        from afkg.server import pages as site_pages
-
         extra += site_pages.page_routes()
         sparql_page = sparql_page or site_pages.sparql_page
     app = Starlette(routes=routes() + extra, middleware=middleware, lifespan=lifespan,

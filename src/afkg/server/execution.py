@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+import pyoxigraph as ox
+
 from afkg.errors import AfkgError, NetworkError, QueryError, SparqlSyntaxError, UsageError
 from afkg.layout import Layout
-from afkg.prefixes import PREFIXES
-from afkg.query.results import AskResult, GraphResult, Result, SelectResult, render
+from afkg.query.catalogue import Catalogue, StoredQuery, execute
+from afkg.query.engines import OxigraphEngine
+from afkg.query.federation import Federation
+from afkg.query.guard import inspect
+from afkg.query.results import AskResult, GraphResult, Result, SelectResult, _json_term, render
+from afkg.rdf.context import load_context
 from afkg.rdf.formats import CLI_GRAPH, CLI_RESULTS, get
 from afkg.rdf.terms import Term, from_oxigraph, oxigraph_predicate, oxigraph_subject, to_oxigraph
+from afkg.server.messages import plain_syntax_error, service_refusal
 from afkg.server.negotiation import GRAPH, TABULAR
 from afkg.server.tasks import Answer, PingTask, SparqlTask, StoredTask, Task, failed, ok
 
@@ -45,8 +53,6 @@ class DatasetView:
 
     def __init__(self, store: Any, default_graphs: list[str] | None = None,
                  named_graphs: list[str] | None = None) -> None:
-        import pyoxigraph as ox
-
         self.store = store
         self.union = default_graphs is None and named_graphs is None
         """Whether the default graph is the union of the store's graphs (no dataset named)."""
@@ -63,9 +69,6 @@ class DatasetView:
 
 @functools.cache
 def _federation_class() -> Any:
-    from afkg.query.federation import Federation
-    from afkg.server.messages import service_refusal
-
     class ServerFederation(Federation):
         """afkg's federation, whose refusal of an endpoint says how to allow it on the server."""
 
@@ -88,8 +91,6 @@ FROM_REFUSED = ("FROM and FROM NAMED are not allowed: this endpoint answers from
 
 def _engine(layout: Layout, view: DatasetView) -> Any:
     """afkg's oxigraph engine over ``view`` instead of its own in-memory store."""
-    from afkg.query.engines import OxigraphEngine
-
     return OxigraphEngine(layout, view)
 
 
@@ -105,8 +106,6 @@ class Worker:
     @functools.cached_property
     def context(self) -> dict[str, Any] | None:
         """The project's JSON-LD context (None when the project has none), read once."""
-        from afkg.rdf.context import load_context
-
         exists = self.layout is not None and self.layout.context_file.is_file()
         return load_context(self.layout.context_file) if exists else None
 
@@ -134,9 +133,6 @@ class Worker:
     # --- /sparql ---------------------------------------------------------------------------
 
     def sparql(self, task: SparqlTask) -> Answer:
-        from afkg.query.guard import inspect
-        from afkg.server.messages import plain_syntax_error
-
         try:
             info = inspect(task.query)
         except SparqlSyntaxError as exc:
@@ -149,8 +145,6 @@ class Worker:
         view = DatasetView(self.store, task.default_graphs, task.named_graphs)
         max_rows = task.max_rows
         if info.services:
-            from afkg.query.catalogue import StoredQuery, execute
-
             federation = _federation(self.allow_service)
             try:
                 federation.check(list(info.services))
@@ -159,15 +153,10 @@ class Worker:
             ad_hoc = StoredQuery(name="query", path=Path("query"), text=text, summary="", query_type=info.kind)
             result = execute(ad_hoc, _engine(self.layout, view), {}, federation, max_rows=max_rows)
             return _answer(result, task, max_rows, context=self.context)
-        import pyoxigraph as ox
-
         try:
-            answer = view.query(text, prefixes=PREFIXES)
-        except SyntaxError as exc:
-            from afkg.query.engines import oxigraph_syntax_position
-
-            raise Refused(400, plain_syntax_error(text, SparqlSyntaxError(*oxigraph_syntax_position(exc)))) \
-                from None
+            answer = _engine(self.layout, view).evaluate(info)
+        except SparqlSyntaxError as exc:
+            raise Refused(400, plain_syntax_error(text, exc)) from None
         try:
             if isinstance(answer, ox.QueryBoolean):
                 return _answer(AskResult(bool(answer)), task, max_rows, context=self.context)
@@ -198,8 +187,6 @@ class Worker:
     # --- /api/queries ------------------------------------------------------------------------
 
     def stored_query(self, task: StoredTask) -> Answer:
-        from afkg.query.catalogue import Catalogue, execute
-
         name = task.name
         if name not in self.stored:
             self.stored[name] = Catalogue(self.layout).get(name)
@@ -251,10 +238,6 @@ class Worker:
 
 def _json_fragment(term: Any) -> str:
     """A term of a binding, as json.dumps(indent=2) writes it at the depth of a binding's value."""
-    from json.encoder import encode_basestring
-
-    from afkg.query.results import _json_term
-
     fields = _json_term(term)
     return "{\n" + ",\n".join(f"          {encode_basestring(k)}: {encode_basestring(v)}" for k, v in fields.items()) \
         + "\n        }"
@@ -264,8 +247,6 @@ def select_json(variables: list[str], rows: Any, link: str | None = None) -> str
     """SPARQL JSON results of ``rows`` (dicts from a variable to a :class:`Term`, unbound ones
     missing), as :func:`afkg.query.results.render` writes them; ``link`` is added to the head as
     :func:`_mark_truncated` does."""
-    from json.encoder import encode_basestring
-
     keys = {v: f"        {encode_basestring(v)}: " for v in variables}
     cache: dict[Any, str] = {}
     parts = []
@@ -283,8 +264,6 @@ def select_json(variables: list[str], rows: Any, link: str | None = None) -> str
 
 
 def _json_document(variables: list[str], rows: list[str], link: str | None) -> str:
-    from json.encoder import encode_basestring
-
     names = ("[\n" + ",\n".join(f"      {encode_basestring(v)}" for v in variables) + "\n    ]") if variables else "[]"
     head = f'  "head": {{\n    "vars": {names}'
     if link is not None:
@@ -302,8 +281,6 @@ def _solutions_json(solutions: Any, variables: list[str], max_rows: int) -> Answ
     """The answer of a SELECT query in SPARQL JSON, at most ``max_rows`` rows, each distinct
     pyoxigraph term converted (canonical numbers) and encoded once (and kept for the next
     queries, up to :data:`FRAGMENTS_KEPT` terms)."""
-    from json.encoder import encode_basestring
-
     keys = [f"        {encode_basestring(v)}: " for v in variables]
     positions = range(len(variables))
     cache = _fragments
@@ -370,8 +347,6 @@ def _answer(result: Result, task: SparqlTask | StoredTask, max_rows: int, fmt: s
 
 def _serialize(result: GraphResult, fmt: str) -> str:
     """A graph result in RDF/XML, N-Quads or TriG (the triples in the default graph)."""
-    import pyoxigraph as ox
-
     target = get(fmt)
     if target.kind != "quads":
         items: list[Any] = [ox.Triple(oxigraph_subject(to_oxigraph(s)), oxigraph_predicate(to_oxigraph(p)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from afkg.errors import SparqlSyntaxError
 from afkg.prefixes import PREFIXES
+from afkg.query.guard import expand_escapes, tokens
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 _SHOWN = 40
@@ -40,8 +41,6 @@ def _shown(token: str) -> str:
 def plain_syntax_error(text: str, error: SparqlSyntaxError) -> str:
     """The message of ``error`` (found in the query ``text``) as what was found where; the
     parser's message when its position cannot be placed in ``text``."""
-    from afkg.query.guard import expand_escapes, tokens
-
     if not error.column:
         return str(error)
     try:

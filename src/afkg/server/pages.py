@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from afkg.errors import QueryError, UsageError
+from afkg.publish.site import Site
 from afkg.query.results import Result
 from afkg.server.tasks import Answer, StoredTask
 from afkg.server.workers import Busy, MemoryExceeded, Stopped, WorkerFailed
@@ -76,8 +77,6 @@ def site_of(app: Any) -> Site:
         with _lock:
             site = getattr(app.state, "site", None)
             if site is None:
-                from afkg.publish.site import Site
-
                 service = app.state.service
                 site = Site.from_layout(service.layout, runner=_runner(app), kg=service.kg)
                 app.state.site = site

@@ -139,7 +139,7 @@ def description(request: Request, fmt: str | None) -> Response:
     key = ("sd", endpoint, chosen)
     body = service.cache.get(key)
     if body is None:
-        from afkg.server import service_description  # rdflib: imported when a description is first asked for
+        from afkg.server import service_description  # start-up: rdflib only when a description is first asked for
 
         graph = service_description.describe(endpoint, service.counts)
         body = service_description.serialize(graph, chosen)
@@ -156,6 +156,6 @@ def description(request: Request, fmt: str | None) -> Response:
 
 def default_page(request: Request) -> Response:
     """A minimal HTML page for browsers: where the endpoint is and how to ask it."""
-    from afkg.publish.site.templating import render  # the site's templates: read when the page is first asked for
+    from afkg.publish.site.templating import render  # start-up: the site's templates only when the page is asked for
 
     return HTMLResponse(render("sparql-endpoint.html", endpoint=str(request.url.replace(query=""))), headers=_vary())

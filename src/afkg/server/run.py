@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+import ipaddress
 import socket
 import sys
 from typing import TextIO
 
+import uvicorn
+
 from afkg.errors import UsageError
+from afkg.server.application import create_app
 from afkg.server.config import LOOPBACK_NAMES, MAX_HEADER_BYTES, ServerConfig
+from afkg.server.connections import protocol
+from afkg.server.service import Service
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -38,8 +45,6 @@ def base_url(sock: socket.socket) -> str:
 
 def is_loopback(host: str) -> bool:
     """Whether ``host`` (an address or name to listen on) can be reached from this machine only."""
-    import ipaddress
-
     if host.strip("[]").lower() == "localhost":
         return True
     try:
@@ -63,20 +68,11 @@ def allowed_hosts(config: ServerConfig, host: str, forwarded_allow_ips: str | No
 def serve(config: ServerConfig, host: str, port: int, *, forwarded_allow_ips: str | None = None,
           out: TextIO | None = None) -> None:
     """Load and check the graph, start the workers, print the URL, and serve until SIGTERM or Ctrl-C."""
-    import dataclasses
-
-    from afkg.server.service import Service
-
     config = dataclasses.replace(config, allowed_hosts=allowed_hosts(config, host, forwarded_allow_ips))
     sock = _listen(host, port)
     service = None
     try:
         service = Service.load(config)  # uvicorn and the application are imported once the graph is checked
-        import uvicorn
-
-        from afkg.server.application import create_app
-        from afkg.server.connections import protocol
-
         service.start()
         app = create_app(service=service)
         server = uvicorn.Server(uvicorn.Config(

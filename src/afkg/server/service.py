@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from afkg.errors import AfkgError, QueryError
 from afkg.layout import Layout, default_layout
 from afkg.server.config import ServerConfig
+from afkg.server.store import DATA_GRAPH, ONTOLOGY_GRAPH, check_stamp, graph_counts
 from afkg.server.workers import QueryPool, WorkerSpec
 
 if TYPE_CHECKING:
@@ -33,8 +34,6 @@ class Service:
         """Load and check the project of ``config``: validated, unless read from a store that
         ``afkg build --store`` wrote (for a graph that conforms) from the very files the project
         has now; an AfkgError says why it cannot be served."""
-        from afkg.server.store import DATA_GRAPH, ONTOLOGY_GRAPH, check_stamp
-
         layout = default_layout(config.root)
         spec = WorkerSpec(root=str(layout.root), store=config.store, allow_service=config.allow_service,
                           memory=config.memory_bytes)
@@ -58,13 +57,10 @@ class Service:
             dict[str, int], KnowledgeGraph | None, dict[str, StoredQuery]]:
         """The graphs' sizes, the project (validated) when served from its files, and the stored queries
         (read by the process the workers are forked from, which needs them too)."""
-        from afkg.server.store import DATA_GRAPH, ONTOLOGY_GRAPH
-
         kg = None
         if counts is None:
-            from afkg.graph import load
-            from afkg.server.store import graph_counts
-            from afkg.validation.validate import validate
+            from afkg.graph import load  # start-up: a store whose stamp matches is served without loading the graph
+            from afkg.validation.validate import validate  # start-up: nor validating it (pyshacl)
 
             kg = load(layout)
             report = validate(kg)

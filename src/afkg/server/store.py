@@ -24,6 +24,9 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict, cast
 
+import pyoxigraph as ox
+
+from afkg.atomic import replace_folder
 from afkg.errors import InputError
 from afkg.layout import Layout
 from afkg.rdf.loader import load_file
@@ -49,8 +52,6 @@ def _graph_files(layout: Layout) -> list[tuple[str, Path]]:
 def load_files(layout: Layout, store: ox.Store | None = None) -> ox.Store:
     """The ontology and data of ``layout`` in ``store`` (a new in-memory store if None), by oxigraph's
     bulk loader; relative IRIs are not resolved (a file that has one is refused as a syntax error)."""
-    import pyoxigraph as ox
-
     target = store if store is not None else ox.Store()
     for graph, path in _graph_files(layout):
         load_file(target, path, layout.display(path), graph=graph, base=False, bulk=True, too_large=None,
@@ -65,8 +66,6 @@ def _cannot_read(exc: Exception) -> str:
 
 def open_store(directory: str | Path) -> ox.Store:
     """The on-disk store in ``directory``, read-only; anything else is an InputError."""
-    import pyoxigraph as ox
-
     folder = Path(directory)
     if not (folder / MARKER).is_file():
         raise InputError(f"{folder}: not a store written by 'afkg build --store'")
@@ -92,8 +91,6 @@ def write_store(layout: Layout, directory: str | Path) -> Path:
     The store is built in a sibling folder and moved into place only when complete,
     so a failure leaves ``directory`` as it was.
     """
-    import pyoxigraph as ox
-
     target = check_store_target(directory)
     target.parent.mkdir(parents=True, exist_ok=True)
     digests = file_digests(layout)  # before loading: a file changed meanwhile makes the stamp not match
@@ -113,14 +110,7 @@ def write_store(layout: Layout, directory: str | Path) -> Path:
         stamp = {"version": STAMP_VERSION, "pyoxigraph": getattr(ox, "__version__", None), "graphs": counts,
                  "files": digests}
         (work / STAMP).write_text(json.dumps(stamp, indent=1) + "\n", encoding="utf-8")
-        old = None
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
-        work.rename(target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        replace_folder(work, target)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -195,8 +185,6 @@ def check_stamp(directory: str | Path, layout: Layout) -> Stamp:
 
 def graph_counts(store: ox.Store) -> dict[str, int]:
     """Triples in each named graph of ``store``."""
-    import pyoxigraph as ox
-
     counts = {}
     answer = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     assert isinstance(answer, ox.QuerySolutions), "a SELECT query has solutions"

@@ -45,6 +45,8 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import ctypes
+import fcntl
 import gc
 import hashlib
 import multiprocessing
@@ -54,14 +56,24 @@ import signal
 import socket
 import struct
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any, NoReturn
 
+import pyoxigraph as ox
+
 from afkg.errors import AfkgError, InputError
+from afkg.layout import Layout
+from afkg.query.catalogue import Catalogue
+from afkg.query.limits import ENGINE_LOG_BYTES, describe_exit, limit_memory
+from afkg.server.config import QUEUE_PER_WORKER
+from afkg.server.execution import Worker
+from afkg.server.store import load_files, open_store
 from afkg.server.tasks import Answer, Ready, SparqlTask, StartFailed, StoredTask, Task, failed
 
 START_TIMEOUT = 120.0
@@ -110,8 +122,6 @@ _WARM_UP = SparqlTask(query="ASK { ?s ?p ?o }", tabular="json", graph="turtle", 
 
 
 def _memory_answer(memory: int | None) -> Answer:
-    from afkg.query.limits import describe_exit
-
     return failed(503, describe_exit(None, b"MemoryError", memory)[1], replace="memory")
 
 
@@ -158,8 +168,6 @@ def _log_file() -> int:
     """An anonymous file for a worker's standard error (the server keeps a descriptor to read it)."""
     if hasattr(os, "memfd_create"):
         return os.memfd_create("afkg-worker-log")
-    import tempfile
-
     with tempfile.TemporaryFile(prefix="afkg-worker-", suffix=".log") as stream:
         return os.dup(stream.fileno())
 
@@ -182,15 +190,6 @@ class _Prepared:
 def _prepare(spec: WorkerSpec) -> _Prepared:
     """Import what a query needs, build the shared store (from the project's files), run a first
     query and read the stored queries, so that no worker and no client pays for it."""
-    from pathlib import Path
-
-    import pyoxigraph as ox
-
-    from afkg.layout import Layout
-    from afkg.query.catalogue import Catalogue
-    from afkg.server.execution import Worker
-    from afkg.server.store import load_files
-
     layout = Layout(Path(spec.root))
     shared = spec.store is None
     store = load_files(layout) if shared else ox.Store()
@@ -295,8 +294,6 @@ def _worker_process(sock_fd: int, log_fd: int, spec: WorkerSpec, prepared: _Prep
     """The body of a worker process (forked from the zygote); never returns."""
     code = 0
     try:
-        import fcntl
-
         os.dup2(log_fd, 2)
         os.close(log_fd)
         # appended to, so that emptying it before each task (ftruncate) starts it again
@@ -313,13 +310,8 @@ def _worker_process(sock_fd: int, log_fd: int, spec: WorkerSpec, prepared: _Prep
 def worker_loop(sock: socket.socket, spec: WorkerSpec, prepared: _Prepared) -> None:
     """Open the store if the worker has its own, say it is ready, then answer tasks until the
     socket closes (or an answer says the worker must be replaced)."""
-    from afkg.query.limits import limit_memory
-
     worker = prepared.worker
     if not prepared.shared:
-        from afkg.server.execution import Worker
-        from afkg.server.store import open_store
-
         try:
             worker = Worker(prepared.layout, open_store(str(spec.store)), spec.allow_service)
             worker.stored.update(prepared.worker.stored)
@@ -370,8 +362,6 @@ def become_subreaper() -> bool:
         done = False
         if sys.platform.startswith("linux"):
             try:
-                import ctypes
-
                 libc = ctypes.CDLL(None, use_errno=True)
                 done = libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
             except (OSError, AttributeError):
@@ -589,8 +579,6 @@ class WorkerProcess:
 
     async def failure(self) -> WorkerFailed:
         """Why the worker ended: a crash or its memory bound, read from its exit and its log."""
-        from afkg.query.limits import ENGINE_LOG_BYTES, describe_exit
-
         deadline = time.monotonic() + REAP_SECONDS
         while not self._reap(False) and time.monotonic() < deadline:
             await asyncio.sleep(0.002)
@@ -644,8 +632,6 @@ class QueryPool:
 
     def __init__(self, spec: WorkerSpec, *, size: int, max_queued: int | None = None, timeout: float,
                  queue_timeout: float | None = None, spares: int = SPARES, log: Any = None) -> None:
-        from afkg.server.config import QUEUE_PER_WORKER
-
         self.spec, self.size, self.timeout = spec, size, timeout
         self.max_queued = QUEUE_PER_WORKER * size if max_queued is None else max_queued
         self.queue_timeout = timeout if queue_timeout is None else queue_timeout

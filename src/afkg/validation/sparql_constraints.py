@@ -32,10 +32,14 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Node, URIRef, Variable
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from afkg.errors import InputError
 from afkg.namespaces import SH
+from afkg.query.guard import _is_service_word, _walk, check_nesting, check_size, tokens
 from afkg.rdf.terms import oxigraph_to_rdflib, rdflib_to_oxigraph
+from afkg.recursion import deep_recursion
 
 MAX_SOLUTIONS = 1_000_000
 """The most solutions read from one constraint's query; more is an error, not a partial report."""
@@ -184,8 +188,6 @@ def _prepare(shapes: Graph, shape: Node, node: Node, referenced: set[Node]) -> S
 
 
 def _tokens(text: str) -> Iterator[Any]:
-    from afkg.query.guard import tokens
-
     return (t for t in tokens(text) if t.kind != "comment")
 
 
@@ -256,8 +258,6 @@ def _prologue(shapes: Graph, node: Node) -> str:
 
 def _has_service_word(text: str) -> bool:
     """Whether any word of the query (strings, IRIs and comments aside) may read as SERVICE."""
-    from afkg.query.guard import _is_service_word
-
     return any(t.kind == "word" and _is_service_word(t.text) for t in _tokens(text))
 
 
@@ -273,12 +273,6 @@ def prebinding_is_faithful(text: str) -> str | None:
     ``?this`` is bound in every solution of the part it reads from. Sub-queries, VALUES, MINUS, GRAPH,
     aggregates and LIMIT/OFFSET mentioning ``?this`` are not accepted.
     """
-    from rdflib.plugins.sparql import prepareQuery
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    from afkg.query.guard import _walk, check_nesting, check_size
-    from afkg.recursion import deep_recursion
-
     if sum(1 for t in _tokens(text) if t.kind == "var" and t.text[1:] == _MARKER) != 1:
         return f"the query uses ?{_MARKER}, a variable reserved here"
     try:

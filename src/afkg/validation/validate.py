@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import multiprocessing
+import os
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -19,16 +21,25 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+import pyoxigraph
+import pyrudof
+import pyshacl
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import XSD
+from rdflib.plugins.sparql import processor
 from rdflib.term import Identifier
 from rdflib.util import from_n3
 
+from afkg.article import sections
 from afkg.errors import InputError
 from afkg.files import MAX_TEXT_BYTES, read_text
-from afkg.graph import KnowledgeGraph
+from afkg.graph import KnowledgeGraph, select_rows
 from afkg.namespaces import PREFIXES, RDF, RDFS, SH, bind_prefixes
-from afkg.rdf.terms import shorten
+from afkg.project import DATA_GRAPH, quiet_rdflib
+from afkg.query.guard import check_shapes, disable_rdflib_network
+from afkg.rdf.terms import oxigraph_predicate, oxigraph_subject, oxigraph_to_rdflib, rdflib_to_oxigraph, shorten
+from afkg.references import reference_problems
+from afkg.validation import sparql_constraints
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -172,8 +183,6 @@ def typed_data(kg: KnowledgeGraph) -> Graph:
 
 def _run_pyshacl(data: Graph, shapes: Graph) -> Graph:
     """pySHACL without inference: the reference engine."""
-    import pyshacl
-
     shapes_copy = Graph()
     for triple in shapes:
         shapes_copy.add(triple)
@@ -201,8 +210,6 @@ def _sparql_parsed_once() -> Iterator[None]:
     what ``prepareQuery`` returns) and kept (:data:`_PREPARED`), keyed by the text, its namespaces
     and its base; evaluation, and so every result, is rdflib's as before. One block at a time per process.
     """
-    from rdflib.plugins.sparql import processor
-
     original = processor.SPARQLProcessor.query
     prepared = _PREPARED
 
@@ -241,10 +248,6 @@ def _named_property_shapes(shapes: Graph) -> tuple[Graph, dict[URIRef, Node]]:
 
 def graph_store(data: Graph) -> pyoxigraph.Store:
     """An rdflib graph in the default graph of a new pyoxigraph store (blank nodes keep their labels)."""
-    import pyoxigraph
-
-    from afkg.rdf.terms import oxigraph_predicate, oxigraph_subject, rdflib_to_oxigraph
-
     store = pyoxigraph.Store()
     default = pyoxigraph.DefaultGraph()
     store.bulk_extend(pyoxigraph.Quad(oxigraph_subject(rdflib_to_oxigraph(s)),
@@ -258,10 +261,6 @@ def _lexical_forms(data: Graph) -> dict[Node, Node]:
     dates in canonical form: ``22800000.0`` becomes ``22800000``), keyed by that canonical form, so
     that a report shows values as the data writes them. Where two forms share a canonical one, the
     first in sort order is shown."""
-    import pyoxigraph
-
-    from afkg.rdf.terms import oxigraph_to_rdflib, rdflib_to_oxigraph
-
     literals = sorted({o for o in data.objects() if isinstance(o, Literal) and o.datatype is not None
                        and o.datatype != XSD.string})
     scratch = pyoxigraph.Store()
@@ -310,9 +309,6 @@ def chunkable(core: Graph) -> bool:
 def _single_threaded() -> bool:
     """True when this process runs one thread: Python's own, and on Linux also the threads that
     native libraries start, which the threading module does not see."""
-    import os
-    import threading
-
     if threading.active_count() != 1:
         return False
     try:
@@ -329,9 +325,6 @@ def _chunk_worker(job: tuple[str, Graph, Graph, str]) -> list[tuple[Node, Node, 
 def _rudof_chunked(chunks: list[Chunk], core: Graph, shapes: Graph) -> Graph:
     """rudof on each chunk (in worker processes when there are several), the results about each
     chunk's own nodes merged, a result found in two chunks kept once."""
-    import multiprocessing
-    import os
-
     jobs = [(chunk.ntriples, core, shapes, f"{number}-") for number, chunk in enumerate(chunks)]
     # Forked workers only from a single-threaded process (the CLI): a fork taken while another thread
     # holds a lock (a server, a test runner, a native library's thread pool) can leave the child
@@ -364,8 +357,6 @@ def _rudof_chunked(chunks: list[Chunk], core: Graph, shapes: Graph) -> Graph:
 
 def _chunks(kg: KnowledgeGraph, typed: Callable[[list[Any]], list[Any]]) -> list[Chunk]:
     """The project's data cut into chunks of whole pairs (see :class:`Chunk`)."""
-    import pyoxigraph
-
     assert kg.project is not None
     data = kg.project.triples["data"]
     groups: list[tuple[int, int]] = []
@@ -403,8 +394,6 @@ def _project_typed(kg: KnowledgeGraph, *, chunked: bool
     """The typed data of a loaded project without any rdflib graph: a store of it, the chunks
     rudof reads (the N-Triples as the files write them; one chunk unless ``chunked``), and the
     lexical forms the store changes (see :func:`_lexical_forms`)."""
-    import pyoxigraph
-
     assert kg.project is not None
     rdf_type = pyoxigraph.NamedNode(str(RDF.type))
     # rdflib types a graph's terms as Node, which has no order; they are Identifiers, which sort
@@ -458,10 +447,6 @@ def run_rudof_store(store: pyoxigraph.Store, shapes: Graph, *,
     when given, is the same data as written in the files: rudof then reads it instead of the
     store's canonical forms (so sh:datatype sees an xsd:positiveInteger as such). ``chunks``, when
     given, replace ``ntriples``: rudof then validates each chunk on its own (see :class:`Chunk`)."""
-    import pyoxigraph
-
-    from afkg.validation import sparql_constraints
-
     plan = sparql_constraints.plan(shapes)
     core = sparql_constraints.without(shapes, plan.handled())
     if chunks is not None:
@@ -484,8 +469,6 @@ def run_rudof_store(store: pyoxigraph.Store, shapes: Graph, *,
 def _rudof_results(ntriples: str, core: Graph, shapes: Graph, label: str = "") -> Graph:
     """rudof's report on the data (N-Triples) against the shapes ``core``, as a results graph
     (result nodes named ``urn:afkg:rudof-result:<label><n>``)."""
-    import pyrudof
-
     named, back = _named_property_shapes(core)
     rudof = pyrudof.Rudof(pyrudof.RudofConfig())
     rudof.read_data(ntriples, format=pyrudof.RDFFormat.NTriples)
@@ -578,8 +561,6 @@ def _rudof_term(text: str) -> Node:
     """A term as rudof's report writes it: an IRI bare, a blank node as _:label, a literal in N-Triples
     form with the xsd: prefix for its datatype. An ill-typed literal (reported on its own by
     :func:`literal_results`) is read without rdflib's warning and traceback on standard error."""
-    from afkg.project import quiet_rdflib
-
     if text.startswith("_:"):
         return BNode(text[2:])
     if not text.startswith('"'):
@@ -616,15 +597,11 @@ def shacl_results(kg: KnowledgeGraph, *, engine: str = "rudof") -> list[Validati
     """Run the SHACL shapes over the data (no inference; the class hierarchy only); one result per problem."""
     if engine not in ENGINES:
         raise ValueError(f"unknown SHACL engine {engine!r} (one of {', '.join(ENGINES)})")
-    from afkg.query.guard import check_shapes, disable_rdflib_network
-
     shapes_file = kg.layout.display(kg.layout.shapes_file)
     check_shapes(kg.shapes, shapes_file)
     disable_rdflib_network()
     try:
         if engine == "rudof" and kg.project is not None:
-            from afkg.validation import sparql_constraints
-
             core = sparql_constraints.without(kg.shapes, sparql_constraints.plan(kg.shapes).handled())
             chunked = chunkable(core) and not any(True for _ in core.triples((None, SH.sparql, None)))
             store, chunks, lexical = _project_typed(kg, chunked=chunked)
@@ -807,9 +784,6 @@ def quote_results(kg: KnowledgeGraph) -> list[ValidationResult]:
 
     A section's own text stops at its first subsection: a passage cites the innermost section its
     quote lies in, so a quote from ``=== Modern history ===`` is not in ``== History ==``."""
-    from afkg.graph import select_rows
-    from afkg.project import DATA_GRAPH
-
     texts: dict[Node, str] = {}
     for source, path in kg.sources.items():
         texts[source] = read_text(path, MAX_TEXT_BYTES, kg.layout.display(path))
@@ -889,8 +863,6 @@ def source_sections(text: str) -> dict[SectionPath, str]:
     the first heading, an ``Infobox`` block (up to a blank line) and the introduction make the
     lead (paths ``("Infobox",)`` and ``("Introduction",)``); the ``= Title =`` line belongs to none.
     The reading is that of :func:`afkg.article.sections`."""
-    from afkg.article import sections
-
     return {section.path: section.own_text() for section in sections(text)}
 
 
@@ -899,8 +871,6 @@ def reference_results(kg: KnowledgeGraph) -> list[ValidationResult]:
     across relation folders (see :mod:`afkg.references`); needs the files a project was loaded from."""
     if kg.project is None:
         return []
-    from afkg.references import reference_problems
-
     return [ValidationResult(focus=short(URIRef(p.iri)) or "?", path=None, value=None, message=p.message,
                              check="reference")
             for p in reference_problems(kg.project)]

@@ -19,6 +19,7 @@ bounds; without it queries run on the local store.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -26,13 +27,20 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from afkg.errors import AfkgError, InputError, QueryError, UsageError
-from afkg.graph import KnowledgeGraph
+from afkg.files import MAX_TEXT_BYTES, read_text
+from afkg.graph import KnowledgeGraph, load
 from afkg.layout import Layout
+from afkg.namespaces import DCTERMS, VOID
 from afkg.prefixes import PREFIXES
+from afkg.publish import export, metadata
+from afkg.publish.export import to_turtle
+from afkg.publish.metadata import DATASET_IRI
 from afkg.publish.site import examples as examples_
-from afkg.publish.site import overview, picture_pages, pictures, queries, resource
+from afkg.publish.site import overview, picture_pages, pictures, queries, resource, source_page
+from afkg.publish.site.coverage_view import SiteCoverage, matches_text, share_of
 from afkg.publish.site.html import is_web_iri, page
 from afkg.publish.site.links import Linker
 from afkg.publish.site.negotiation import (
@@ -49,8 +57,11 @@ from afkg.publish.site.templating import markup, render
 from afkg.publish.site.term_display import resource_target
 from afkg.publish.site.view import RES, GraphView
 from afkg.query import names
-from afkg.query.catalogue import Catalogue, StoredQuery
+from afkg.query.catalogue import Catalogue, StoredQuery, execute
+from afkg.query.engines import OxigraphEngine
 from afkg.query.results import Result, SelectResult
+from afkg.query.results import render as render_result
+from afkg.rdf.context import context_text, load_context
 from afkg.rdf.terms import Term, shorten
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -137,9 +148,6 @@ class Site:
                     kg: KnowledgeGraph | None = None) -> Site:
         """Build the site of the project at ``layout``: ``kg`` if it is already loaded, else loaded now
         (the graph), and a pyoxigraph store of its ontology and data."""
-        from afkg.graph import load
-        from afkg.query.engines import OxigraphEngine
-
         kg = kg if kg is not None else load(layout)
         engine = OxigraphEngine(layout)
         site = cls(kg, engine.store, runner=runner, sparql_endpoint=sparql_endpoint)
@@ -188,16 +196,11 @@ class Site:
     @cached_property
     def void(self) -> Any:
         """The dataset description (VoID/DCAT), as in ``dist/void.ttl``."""
-        from afkg.publish import export, metadata
-
         return metadata.describe(self.kg, export.distribution_names())
 
     @cached_property
     def downloads(self) -> dict[str, tuple[str, Callable[[], bytes]]]:
         """File name under ``/dist/`` -> (media type, a function that makes its bytes)."""
-        from afkg.publish import export, metadata
-        from afkg.rdf.context import context_text, load_context
-
         def exporter(fmt: str) -> Callable[[], bytes]:
             return lambda: export.export(self.kg, fmt)
 
@@ -221,8 +224,6 @@ class Site:
 
     @cached_property
     def context(self) -> dict[str, Any]:
-        from afkg.rdf.context import load_context
-
         return load_context(self.kg.layout.context_file)
 
     @cached_property
@@ -236,8 +237,6 @@ class Site:
 
     def engine(self) -> Any:
         if self._engine is None:
-            from afkg.query.engines import OxigraphEngine
-
             self._engine = OxigraphEngine(self.layout, self._store)  # the store is already loaded
         return self._engine
 
@@ -249,8 +248,6 @@ class Site:
         if query.federated:
             raise QueryError("this query asks another SPARQL service; run it through the server's API or "
                              f"'afkg query run {query.name}'")
-        from afkg.query.catalogue import execute
-
         return execute(query, self.engine(), given)
 
     # --- dispatch ---------------------------------------------------------------------
@@ -299,9 +296,6 @@ class Site:
     def home(self, linker: Linker) -> Response:
         """What the graph is and where to start: the relations with their parties, a search box and
         the entry points first; then the dataset's licence, counts, sources and downloads."""
-        from afkg.namespaces import DCTERMS, VOID
-        from afkg.publish.metadata import DATASET_IRI
-
         void = self.void
 
         def value(prop: Any) -> str:
@@ -429,8 +423,6 @@ class Site:
 
     def _known_spelling(self, path: str) -> str:
         """``path`` as the graph spells it: as given, or %-encoded as in IRIs (``Zürich``: ``Z%C3%BCrich``)."""
-        from urllib.parse import quote
-
         stem, suffix = split_suffix(path, RESOURCE_FORMATS)
         encoded = quote(stem, safe="/:@!$&'()*+,;=-._~%")
         if encoded != stem and not self.view.known(RES + stem) and self.view.known(RES + encoded):
@@ -445,8 +437,6 @@ class Site:
 
     def _resource_not_found(self, path: str, linker: Linker) -> Response:
         words = path.replace("_", " ").replace("-", " ").lower()
-        import difflib
-
         names = {label.lower(): iri for iri, label in self.view.labels.items() if resource_target(iri)}
         close = difflib.get_close_matches(words, list(names), n=5, cutoff=0.6)
         suggestions = [(resource_target(names[c]) or "/", self.view.labels[names[c]]) for c in close]
@@ -457,8 +447,6 @@ class Site:
         """Resources whose label or name contains ``words`` (case, ``_`` and spaces aside), with their
         kind; without words, every resource A–Z, which the page narrows in the browser as words
         are typed (the static site's search)."""
-        import difflib
-
         words = words.strip()[:200]
         wanted = names.fold(words)
         limit = MAX_SEARCH_RESULTS if wanted else MAX_INDEX_ENTRIES
@@ -506,10 +494,8 @@ class Site:
         if chosen is None:
             return not_acceptable(ONTOLOGY_FORMATS)
         if chosen == "ttl":
-            from afkg.publish.export import to_turtle
-
             return Response(200, MEDIA_TYPES["ttl"], to_turtle(self.kg.ontology), headers)
-        from afkg.publish.docs import ontology_body
+        from afkg.publish.docs import ontology_body  # cycle: afkg.publish.docs imports afkg.publish.site
 
         body = ontology_body(self.kg.ontology, self.kg.shapes)
         return _html(page(linker, "Ontology", body,
@@ -519,8 +505,6 @@ class Site:
     def coverage(self) -> Any:
         """Which sentences of each source text the graph cites (a ``coverage_view.SiteCoverage``),
         worked out on first use and kept: it reads the whole graph and every text."""
-        from afkg.publish.site.coverage_view import SiteCoverage
-
         return SiteCoverage(self.kg, self.documents)
 
     def source(self, pair: str, linker: Linker) -> Response:
@@ -532,8 +516,6 @@ class Site:
             return self.not_found(linker, f"There is no relation folder '{pair}'.")
         source_text = self._source_texts.get(pair)
         if source_text is None:
-            from afkg.files import MAX_TEXT_BYTES, read_text
-
             # Read once, as loading read it: a regular file (no FIFO, no device), bounded, UTF-8; and
             # not a symlink, since the path was resolved when the project was loaded (one swapped in
             # since then is not followed). A file that changes afterwards does not change the page.
@@ -543,9 +525,6 @@ class Site:
                 body = _message("Source text", exc, alert=True)
                 return _html(page(linker, "Source text", body), 500)
             self._source_texts[pair] = source_text
-        from afkg.publish.site import source_page
-        from afkg.publish.site.coverage_view import matches_text, share_of
-
         quoted: list[tuple[source_page.Quoted, str]] = []
         missing = []
         for iri, info in sorted(((iri, info) for iri, info in self.passages.items() if info.pair == pair),
@@ -654,15 +633,13 @@ class Site:
 
     def query_download(self, name_and_suffix: str, given: dict[str, str]) -> Response:
         """The results of a stored query in one format (``NAME.csv``, ``NAME.ttl``…)."""
-        from afkg.query.results import render
-
         name, _, suffix = name_and_suffix.rpartition(".")
         query = self._stored(name)
         if query is None or suffix not in queries.downloads_for(query):
             return Response(404, "text/plain; charset=utf-8", f"404 Not Found: {name_and_suffix}\n".encode())
         try:
             result = self.run(query, {k: v for k, v in given.items() if v != ""})
-            body = render(result, queries.DOWNLOAD_FORMATS[suffix]).encode("utf-8")
+            body = render_result(result, queries.DOWNLOAD_FORMATS[suffix]).encode("utf-8")
         except (UsageError, InputError) as exc:
             return Response(400, "text/plain; charset=utf-8", f"400 Bad Request: {exc}\n".encode())
         except AfkgError as exc:

@@ -61,7 +61,7 @@ def last_segment(iri: str) -> str:
 
 def ontology_counts(ontology: Graph) -> tuple[int, int]:
     """The number of the ontology's own classes and properties: the terms the ontology page lists."""
-    from afkg.publish.docs import ontology_terms
+    from afkg.publish.docs import ontology_terms  # cycle: afkg.publish.docs imports afkg.publish.site
 
     classes, properties, _ = ontology_terms(ontology)
     return len(classes), len(properties)

@@ -13,6 +13,7 @@ from afkg.publish.site.templating import markup, render
 from afkg.publish.site.term_display import resource_target, term_html
 from afkg.query import names
 from afkg.query.catalogue import Param, StoredQuery
+from afkg.query.guard import check_stored
 from afkg.query.results import AskResult, GraphResult, Result, SelectResult
 from afkg.rdf import formats
 from afkg.rdf.terms import Term
@@ -143,8 +144,6 @@ def name_error_html(error: names.UnknownName | names.AmbiguousName, query: Store
 
 def service_endpoints(query: StoredQuery) -> list[str]:
     """The SPARQL services a federated query asks, in order of first use."""
-    from afkg.query.guard import check_stored
-
     found: list[str] = []
     for clause in check_stored(query.text, str(query.path)).services:
         if clause.endpoint not in found:

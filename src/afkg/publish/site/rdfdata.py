@@ -7,17 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyoxigraph as ox
+
 from afkg.prefixes import PREFIXES
 from afkg.project import oxigraph_spo
 from afkg.rdf import formats
+from afkg.rdf.jsonld import to_jsonld
 from afkg.rdf.terms import Term, to_oxigraph, to_rdflib
 
 Triple = tuple[Term, Term, Term]
 
 
 def _oxigraph(triples: list[Triple]) -> list[Any]:
-    import pyoxigraph as ox
-
     return [ox.Triple(*oxigraph_spo(to_oxigraph(t) for t in triple)) for triple in triples]
 
 
@@ -34,8 +35,6 @@ def ntriples(triples: list[Triple]) -> bytes:
 
 def serialize(triples: list[Triple], suffix: str, *, context: dict[str, Any] | None = None) -> bytes:
     """``triples`` as ``ttl``, ``nt``, ``jsonld`` or ``rdf``."""
-    import pyoxigraph as ox
-
     triples = sorted(set(triples))
     if suffix == "nt":
         return ntriples(triples)
@@ -45,8 +44,6 @@ def serialize(triples: list[Triple], suffix: str, *, context: dict[str, Any] | N
         assert data is not None  # without an output, serialize returns the bytes
         return data
     if suffix == "jsonld":
-        from afkg.rdf.jsonld import to_jsonld
-
         rdflib_triples = [(to_rdflib(s), to_rdflib(p), to_rdflib(o)) for s, p, o in triples]
         return to_jsonld(rdflib_triples, context or {"@context": {}}, None)
     raise ValueError(f"no serialisation for suffix {suffix!r}")

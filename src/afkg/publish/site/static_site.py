@@ -9,11 +9,10 @@ previous site as it was.
 
 from __future__ import annotations
 
-import os
-import shutil
 import tempfile
 from pathlib import Path
 
+from afkg.atomic import replace_folder, write_folder
 from afkg.errors import InputError
 from afkg.publish.site.app import RESOURCE_FORMATS, Site, runs_with_defaults
 from afkg.publish.site.links import file_for
@@ -49,27 +48,20 @@ def write_site(site: Site, out_dir: Path) -> int:
         building = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=parent))
     except OSError as exc:
         raise InputError(f"{out_dir}: cannot write ({exc.strerror})") from None
-    count = 0
-    try:
+    written: list[str] = []
+
+    def fill(folder: Path) -> None:
         for path in site_paths(site):
             answer = site.get(path, static=True)
             if answer.status >= 400 and not path.startswith("/queries/"):
                 raise InputError(f"{path}: the site answered {answer.status}; nothing was written")
-            target = building / file_for(path)
+            target = folder / file_for(path)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(answer.body)
-            count += 1
-        os.chmod(building, 0o755)
-        old = None
-        if out_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old.", dir=parent))
-            os.replace(out_dir, old / "site")
-        os.replace(building, out_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException as exc:
-        shutil.rmtree(building, ignore_errors=True)
-        if isinstance(exc, OSError):
-            raise InputError(f"{out_dir}: cannot write ({exc.strerror})") from None
-        raise
-    return count
+            written.append(path)
+
+    try:
+        write_folder(building, fill, lambda folder: replace_folder(folder, out_dir))
+    except OSError as exc:
+        raise InputError(f"{out_dir}: cannot write ({exc.strerror})") from None
+    return len(written)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyoxigraph as ox
+
 from afkg.prefixes import PREFIXES
-from afkg.rdf.terms import Term, from_oxigraph
+from afkg.rdf.terms import Term, from_oxigraph, to_oxigraph
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
@@ -32,10 +34,6 @@ class GraphView:
 
     def select(self, text: str, **bindings: Term) -> list[dict[str, Term]]:
         """Rows of a SELECT over the store, with ``?name`` bound to the given terms."""
-        import pyoxigraph as ox
-
-        from afkg.rdf.terms import to_oxigraph
-
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
         answer = self.store.query(text, prefixes=PREFIXES, substitutions=substitutions)
         names = [v.value for v in answer.variables]
@@ -83,8 +81,6 @@ class GraphView:
 
     def known(self, iri: str) -> bool:
         """True if the store says anything about ``iri`` or points to it."""
-        import pyoxigraph as ox
-
         try:
             ox.NamedNode(iri)
         except ValueError:
