@@ -19,6 +19,8 @@ from afkg.validation import validate as validation
 from afkg.validation.validate import result_key, shacl_results
 from test_generate import generate
 
+from conftest import PROJECT
+
 
 @pytest.fixture(scope="module")
 def three_pairs(tmp_path_factory) -> Path:
@@ -42,6 +44,16 @@ def _relations(root: Path) -> list[tuple[str, URIRef, URIRef]]:
                       if any(t.subject.value == str(relation) for t in kg.project.triples["data"][start:end]))
         found.append((folder, relation, first))
     return found
+
+
+def test_each_data_folder_of_the_article_is_a_chunk_and_it_conforms(one_pair_a_chunk):
+    """The project has two data folders, data/albania-france and data/shared: with one triple a
+    chunk, each is a chunk that keeps the results about the nodes it mentions, and the article
+    conforms chunk by chunk."""
+    kg = load(Layout(PROJECT))
+    _store, chunks, _forms = validation._project_typed(kg, chunked=True)
+    assert len(chunks) == 2 and all(chunk.keep for chunk in chunks)
+    assert shacl_results(kg) == []
 
 
 @pytest.mark.slow

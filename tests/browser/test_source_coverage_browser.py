@@ -60,7 +60,6 @@ def base_url(tmp_path_factory):
         yield url
 
 
-@pytest.mark.slow
 def test_the_source_page_fits_the_screen_and_marks_the_uncited_sentence(browser, base_url, tmp_path):
     chosen = os.environ.get("AFKG_ARTEFACTS")
     shots = Path(chosen) / "screenshots" if chosen else tmp_path
