@@ -11,7 +11,6 @@ deleting a field of a frozen one raises :class:`dataclasses.FrozenInstanceError`
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError
 from typing import Any
 
 
@@ -52,5 +51,7 @@ class Record(Frozen):
 
 
 def _frozen(message: str) -> Exception:
-    # imported here, only when a record is misused: defining the records must not import dataclasses
+    # start-up: dataclasses only when a record is misused (defining the records must not import it)
+    from dataclasses import FrozenInstanceError
+
     return FrozenInstanceError(message)

@@ -14,13 +14,14 @@ URL names. :func:`lookup` takes either, an alias or a media type.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from afkg.records import Record
 
-@dataclass(frozen=True)
-class Format:
-    """One serialisation."""
+
+class Format(Record):
+    """One serialisation (a record rather than a dataclass: this module is on every command's
+    start-up path, and defining a dataclass costs about a millisecond there)."""
 
     name: str
     """The name ``--format`` and ``format=`` take (``turtle``)."""
@@ -34,17 +35,26 @@ class Format:
     """The file and URL suffix (pyoxigraph's file extension, but ``json``/``xml`` for results)."""
     iri: str
     """The format's IRI under http://www.w3.org/ns/formats/ (SPARQL service descriptions)."""
-    accepted: tuple[str, ...] = ()
+    accepted: tuple[str, ...]
     """Other media types that ask for it in ``Accept`` (older or unregistered names)."""
-    generic: tuple[str, ...] = ()
+    generic: tuple[str, ...]
     """Generic media types (``text/plain``, ``application/xml`` ...) the SPARQL endpoint also
     reads as asking for it; the site does not."""
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[str, ...]
     """Other names ``format=`` and ``afkg export --format`` take."""
-    oxigraph: str = ""
+    oxigraph: str
     """The attribute of ``pyoxigraph.RdfFormat`` or ``QueryResultsFormat``."""
-    rdflib: str = ""
+    rdflib: str
     """rdflib's serializer plugin name (graph formats)."""
+
+    def __init__(self, name: str, label: str, kind: str, media_type: str, suffix: str, iri: str, *,
+                 accepted: tuple[str, ...] = (), generic: tuple[str, ...] = (), aliases: tuple[str, ...] = (),
+                 oxigraph: str = "", rdflib: str = "") -> None:
+        self.__dict__.update(name=name, label=label, kind=kind, media_type=media_type, suffix=suffix, iri=iri,
+                             accepted=accepted, generic=generic, aliases=aliases, oxigraph=oxigraph, rdflib=rdflib)
+
+    _COMPARED = ("name", "label", "kind", "media_type", "suffix", "iri", "accepted", "generic", "aliases",
+                 "oxigraph", "rdflib")
 
     @property
     def content_type(self) -> str:
