@@ -25,6 +25,14 @@ from afkg.namespaces import PREFIXES  # noqa: E402
 PROJECT = Path(__file__).resolve().parent.parent
 
 
+def without_relations(root: Path) -> Path:
+    """``root`` made a project with the ontology and the shared entities and no relation yet: where
+    ``afkg new`` starts."""
+    shutil.copytree(PROJECT / "ontology", root / "ontology")
+    shutil.copytree(PROJECT / "data" / "shared", root / "data" / "shared")
+    return root
+
+
 def with_made_up_pairs(root: Path) -> Path:
     """``root`` made a copy of the project with the made-up relations of tests/pairs/ added as
     data folders beside albania-france (three relations in all)."""

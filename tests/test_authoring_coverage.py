@@ -18,7 +18,7 @@ from afkg.cli import cli
 from afkg.graph import Layout, load
 from afkg.validation.validate import source_sections
 
-from conftest import PROJECT
+from conftest import PROJECT, without_relations
 
 # --- sections ---------------------------------------------------------------------------------------
 
@@ -191,9 +191,7 @@ RES = "https://w3id.org/afkg/resource/"
 
 @pytest.fixture(scope="module")
 def small_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("coverage")
-    shutil.copytree(PROJECT / "ontology", root / "ontology")
-    shutil.copytree(PROJECT / "data" / "shared", root / "data" / "shared")
+    root = without_relations(tmp_path_factory.mktemp("coverage"))
     pair = root / "data" / "kordovia-sylvania"
     pair.mkdir()
     (pair / "source.txt").write_text(SOURCE, encoding="utf-8")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from afkg.authoring import scaffold
 from afkg.cli import cli
 from afkg.namespaces import AFKG, DCTERMS, PROV, VOID
 
-from conftest import PROJECT
+from conftest import PROJECT, without_relations
 
 ARTICLE = PROJECT / "tests" / "articles" / "ruritania-freedonia.txt"
 TITLE = "Ruritania–Freedonia relations"
@@ -37,8 +36,7 @@ res:Sylvania_Union a afkg:Organization ; rdfs:label "Sylvania Union"@en ; afkg:n
 
 
 def make_project(root: Path) -> Path:
-    shutil.copytree(PROJECT / "ontology", root / "ontology")
-    shutil.copytree(PROJECT / "data" / "shared", root / "data" / "shared")
+    without_relations(root)
     (root / "data" / "shared" / "test-countries.ttl").write_text(SHARED, encoding="utf-8")
     return root
 

@@ -13,7 +13,7 @@ from afkg.authoring.scaffold import new_relation
 from afkg.cli import cli
 from afkg.layout import Layout
 
-from conftest import PROJECT
+from conftest import PROJECT, without_relations
 
 ARTICLE = PROJECT / "tests" / "articles" / "ruritania-freedonia.txt"
 PAIR = "ruritania-freedonia"
@@ -22,9 +22,7 @@ SRC = "https://w3id.org/afkg/resource/source/ruritania-freedonia/"
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("quote")
-    shutil.copytree(PROJECT / "ontology", root / "ontology")
-    shutil.copytree(PROJECT / "data" / "shared", root / "data" / "shared")
+    root = without_relations(tmp_path_factory.mktemp("quote"))
     new_relation(Layout(root), PAIR, ARTICLE, "Ruritania–Freedonia relations", created="2026-01-01")
     return root
 

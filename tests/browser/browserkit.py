@@ -9,7 +9,28 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
+from afkg.layout import Layout
+from afkg.publish.site import Site
+
 CHROMIUM = Path("/usr/bin/chromium")
+
+BROWSER_MARKS = [
+    pytest.mark.skipif(not CHROMIUM.exists(),
+                       reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.browser, pytest.mark.server,
+    pytest.mark.xdist_group("browser"),  # one worker, each module's site and Chromium once
+]
+"""The marks of every browser test module (its ``pytestmark``, plus any of its own)."""
+
+
+def site_without_exports(root: Path) -> Site:
+    """The site of the project in ``root`` with only the VoID file among its downloads: the full
+    export is slow to make and is tested elsewhere."""
+    site = Site.from_layout(Layout(root))
+    site.__dict__["downloads"] = {"void.ttl": site.downloads["void.ttl"]}
+    return site
 
 
 @contextmanager

@@ -10,18 +10,12 @@ reads "Party1: Albania", "Party2: France"; Albania is owl:sameAs wd:Q222 (data/s
 from __future__ import annotations
 
 import pytest
-from browserkit import CHROMIUM, serving
+from browserkit import BROWSER_MARKS, serving, site_without_exports
 from test_site_browser import PROJECT, Visit, _handler
 
-from afkg.layout import Layout
 from afkg.publish.site import Site, write_site
 
-pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"),
-    pytest.mark.browser, pytest.mark.server,
-    pytest.mark.xdist_group("browser"),  # one worker, each module's site and Chromium once
-]
+pytestmark = BROWSER_MARKS
 
 SCREENS = {"desktop": (1280, 800), "phone": (390, 844)}
 ENTRY_POINTS = ("timeline.html", "trade.html", "queries.html", "sparql.html", "ontology.html")
@@ -29,10 +23,7 @@ ENTRY_POINTS = ("timeline.html", "trade.html", "queries.html", "sparql.html", "o
 
 @pytest.fixture(scope="module")
 def site() -> Site:
-    site = Site.from_layout(Layout(PROJECT))
-    downloads = site.downloads
-    site.__dict__["downloads"] = {"void.ttl": downloads["void.ttl"]}  # the full export is slow; tested elsewhere
-    return site
+    return site_without_exports(PROJECT)
 
 
 @pytest.fixture(scope="module")

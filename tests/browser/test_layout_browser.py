@@ -19,19 +19,14 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from browserkit import CHROMIUM, serving
+from browserkit import BROWSER_MARKS, serving, site_without_exports
 
 from afkg.layout import Layout
 from afkg.publish.site import Site, write_site
 
 PROJECT = Path(__file__).resolve().parents[2]
 
-pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"),
-    pytest.mark.browser, pytest.mark.server,
-    pytest.mark.xdist_group("browser"),  # one worker, each module's site and Chromium once
-]
+pytestmark = BROWSER_MARKS
 
 PAGES = {
     "home": "index.html",
@@ -73,9 +68,7 @@ BOXES = """(kind) => {
 
 @pytest.fixture(scope="module")
 def site() -> Site:
-    site = Site.from_layout(Layout(PROJECT))
-    site.__dict__["downloads"] = {"void.ttl": site.downloads["void.ttl"]}  # the full export is tested elsewhere
-    return site
+    return site_without_exports(PROJECT)
 
 
 def three_relations(root: Path) -> Site:

@@ -18,19 +18,13 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from browserkit import CHROMIUM, serving
+from browserkit import BROWSER_MARKS, serving, site_without_exports
 
-from afkg.layout import Layout
 from afkg.publish.site import Site, write_site
 
 PROJECT = Path(__file__).resolve().parents[2]
 
-pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"),
-    pytest.mark.browser, pytest.mark.server, pytest.mark.sample(2),
-    pytest.mark.xdist_group("browser"),  # one worker, each module's site and Chromium once
-]
+pytestmark = [*BROWSER_MARKS, pytest.mark.sample(2)]
 
 PAGES = {
     "home": "index.html",
@@ -50,10 +44,7 @@ WIDTHS = {"desktop": 1280, "phone": 390}
 
 @pytest.fixture(scope="module")
 def site() -> Site:
-    site = Site.from_layout(Layout(PROJECT))
-    downloads = site.downloads
-    site.__dict__["downloads"] = {"void.ttl": downloads["void.ttl"]}  # the full export is slow; tested elsewhere
-    return site
+    return site_without_exports(PROJECT)
 
 
 @pytest.fixture(scope="module")

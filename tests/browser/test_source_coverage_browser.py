@@ -16,19 +16,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browserkit import CHROMIUM, serving
+from browserkit import BROWSER_MARKS, serving
 from test_site_browser import PROJECT, Visit
 
 from afkg.layout import Layout
 from afkg.publish.site import Site
 from afkg.publish.site.links import file_for
 
-pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"),
-    pytest.mark.browser, pytest.mark.server,
-    pytest.mark.xdist_group("browser"),  # one worker, each module's site and Chromium once
-]
+pytestmark = BROWSER_MARKS
 
 UNCITED = "Their trade has grown every year since."
 PAGES = ("/source/albania-france", "/source/testland-otherland", "/static/style.css", "/static/source.css")
